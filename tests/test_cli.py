@@ -21,6 +21,7 @@ HOST = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
 EXPORT = {
     "openapi": "3.0.1",
     "info": {"title": "pets", "version": "2026-11-01T00:00:00Z"},
+    "x-amazon-apigateway-endpoint-configuration": {"types": ["REGIONAL"]},
     "servers": [{"url": f"{HOST}/{{basePath}}", "variables": {"basePath": {"default": "/prod"}}}],
     "paths": {
         "/pets": {
@@ -57,7 +58,10 @@ def test_failure_exits_1_and_names_the_fix(export: str) -> None:
     assert "RESOURCE_NOT_FOUND" in out
     assert f"{HOST}/prod/pets" in out
     assert '403 {"message":"Missing Authentication Token"}' in out
-    assert max(len(line) for line in out.splitlines() if not line.lstrip().startswith(("curl", "aws", "http", "at "))) <= 80
+    assert (
+        max(len(line) for line in out.splitlines() if not line.lstrip().startswith(("curl", "aws", "http", "at ")))
+        <= 80
+    )
 
 
 def test_json_output_validates_against_the_schema(export: str) -> None:

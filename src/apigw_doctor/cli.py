@@ -11,9 +11,8 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from . import __version__ as VERSION
 from .errors import EXIT_USAGE, InputError
-
-VERSION = "0.1.0"
 
 
 class _Parser(argparse.ArgumentParser):

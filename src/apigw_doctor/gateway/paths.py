@@ -76,3 +76,11 @@ def fill_template(template: str, values: dict[str, str]) -> str:
         kind = segment_kind(part)
         out.append(part if kind == LITERAL else values.get(param_name(part), part))
     return "/" + "/".join(out)
+
+
+def rename_params(template: str, captured: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Give captured values (in path order) the parameter names ``template`` uses."""
+    names = [param_name(p) for p in template_parts(template) if segment_kind(p) != LITERAL]
+    if len(names) != len(captured):
+        return captured
+    return tuple((name, value) for name, (_, value) in zip(names, captured, strict=True))

@@ -6,13 +6,14 @@ module-level :func:`walk` is the one-shot form. Both are pure: no network, no fi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qsl
 
 from ..model import DEFAULT_ROUTE, DEFAULT_STAGE, Api, HttpApi, Method, Resource, RestApi, Route, Stage, World
 from .auth import identity_present, incomplete_signature_message, is_sigv4_signed, non_sigv4_authorization
 from .hosts import HostInfo, classify
 from .outcome import Failure, Matched, Outcome, Resolution, Step
-from .paths import Segments, split
+from .paths import Segments, rename_params, split
 from .request import Request
 from .responses import Response, ResponseContext, gateway_response, plain_error
 from .router import RouteMatch, Trie
@@ -35,6 +36,8 @@ class _Walk:
         self.working_copy = False
         self.method: str | None = None
         self.segments: Segments | None = None
+        self.edge = False
+        """True when CloudFront fronts the entry point (edge-optimized API or custom domain)."""
 
     def step(self, name: str, ok: bool, detail: str, rule_id: str) -> None:
         self.trace.append(Step.of(name, ok, detail, rule_id))
@@ -46,6 +49,8 @@ class _Walk:
         matched: Matched | None = None,
         handler: Method | Route | None = None,
     ) -> Outcome:
+        if self.edge and response.source == "gateway" and response.status is not None and response.status >= 400:
+            response = replace(response, headers=(*response.headers, ("X-Cache", "Error from cloudfront")))
         return Outcome(
             self.request,
             response,
@@ -148,6 +153,17 @@ class Gateway:
             f"{info.host} -> {api.kind} API {api.id} ({api.name or 'unnamed'}) in {api.region}",
             "host.vpce" if info.kind == "vpce" else "host.execute-api",
         )
+        alias = info.vpce_id and not info.host.endswith(".vpce.amazonaws.com")
+        if alias and isinstance(api, RestApi) and api.vpc_endpoint_ids and info.vpce_id not in api.vpc_endpoint_ids:
+            w.trace[-1] = Step.of(
+                "host",
+                False,
+                f"{info.host}: the alias exists only for VPC endpoints associated with API {api.id} "
+                f"({', '.join(api.vpc_endpoint_ids)}); this name does not resolve",
+                "host.vpce",
+            )
+            return w.done(NO_RESPONSE, Failure.HOST)
+        w.edge = info.kind == "execute-api" and api.endpoint_type == "EDGE" and isinstance(api, RestApi)
         if api.disable_execute_api_endpoint and info.kind == "execute-api":
             if isinstance(api, RestApi):
                 w.step(
@@ -181,6 +197,7 @@ class Gateway:
             )
             return w.done(NO_RESPONSE, Failure.HOST)
         w.step("host", True, f"{info.host} is a custom domain ({domain.endpoint_type})", "host.custom-domain")
+        w.edge = domain.endpoint_type == "EDGE"
         best = None
         for m in domain.mappings:
             key = m.key_segments
@@ -507,11 +524,15 @@ class Gateway:
         route: Route | None
         if found is not None:
             route = found.handler
-            matched = Matched(found.template, found.method, found.path_parameters)
+            # Routes may name the same position differently (/pets/{id}, /pets/{petId}/toys) and share a trie
+            # node: the names and template come from the route itself.
+            template = route.path or found.template
+            params = rename_params(template, found.path_parameters)
+            matched = Matched(template, found.method, params)
             w.step(
                 "route",
                 True,
-                f"{method} {segs.as_path()} -> {route.key}" + _params_text(found.path_parameters),
+                f"{method} {segs.as_path()} -> {route.key}" + _params_text(params),
                 "http.match.specificity" if found.method == "ANY" else "http.match",
             )
         else:

@@ -138,6 +138,11 @@ def _rest_api(read: _Read, notes: list[str]) -> RestApi:
             "a URL is accepted and the paths stand in for what is deployed"
         )
     notes.extend(dict.fromkeys(read.security.notes))
+    if not ep.endpoint_type_known:
+        notes.append(
+            f"{spec.path} does not give the endpoint type: EDGE (AWS's default) is assumed, so errors carry "
+            "CloudFront's X-Cache header; add x-amazon-apigateway-endpoint-configuration.types to say otherwise"
+        )
     return RestApi(
         id=read.api_id,
         name=read.title,

@@ -19,6 +19,7 @@ INTEGRATION_TYPES = ("AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK")
 @dataclass(frozen=True, slots=True)
 class Endpoint:
     endpoint_type: str = "EDGE"
+    endpoint_type_known: bool = False
     disable_execute_api_endpoint: bool = False
     vpc_endpoint_ids: tuple[str, ...] = ()
 
@@ -88,7 +89,12 @@ def endpoint(spec: Spec, server: Server) -> Endpoint:
                 fail(f"endpoint type {value!r} is not one of {', '.join(ENDPOINT_TYPES)}", origin.child("types", i))
         if types:
             endpoint_type = "PRIVATE" if "PRIVATE" in types else types[0]
-    return Endpoint(endpoint_type=endpoint_type, disable_execute_api_endpoint=disable, vpc_endpoint_ids=vpce)
+    return Endpoint(
+        endpoint_type=endpoint_type,
+        endpoint_type_known=bool(vpce) or config.get("types") is not None,
+        disable_execute_api_endpoint=disable,
+        vpc_endpoint_ids=vpce,
+    )
 
 
 def api_key_source(spec: Spec) -> str:
