@@ -59,13 +59,20 @@ def build_resources(n: int) -> tuple[Resource, ...]:
     while len(routes) < n:
         routes += service_routes(i)[: n - len(routes)]
         i += 1
-    return tuple(Resource(path, tuple(Method(m, integration_type="MOCK") for m in methods), id=f"r{k}")
-                 for k, (path, methods) in enumerate(routes))
+    return tuple(
+        Resource(path, tuple(Method(m, integration_type="MOCK") for m in methods), id=f"r{k}")
+        for k, (path, methods) in enumerate(routes)
+    )
 
 
 def build_world(resources: tuple[Resource, ...]) -> World:
-    api = RestApi("bench01", endpoint_type="REGIONAL", resources=resources,
-                  deployments=(RestDeployment("d1", resources),), stages=(Stage("prod", "d1"),))
+    api = RestApi(
+        "bench01",
+        endpoint_type="REGIONAL",
+        resources=resources,
+        deployments=(RestDeployment("d1", resources),),
+        stages=(Stage("prod", "d1"),),
+    )
     return World((api,))
 
 
@@ -84,14 +91,14 @@ def requests_for(resources: tuple[Resource, ...]) -> list[tuple[str, str]]:
     for k in picks:
         s = f"/svc{k}"
         out += [
-            ("GET", s),                                   # shallow hit
-            ("GET", f"{s}/items/123/parts/9"),            # deep hit, two params
-            ("PATCH", f"{s}/items/123/parts/9"),          # deep hit through ANY
-            ("GET", f"{s}/items/search"),                 # literal beats param
-            ("GET", f"{s}/files/a/b/c.txt"),              # greedy
-            ("PATCH", f"{s}/items"),                      # miss: wrong method
-            ("GET", f"{s}/admin"),                        # miss: resource without methods
-            ("GET", f"{s}/items/123/parts/9/x"),          # miss: too deep, backtracks to the root
+            ("GET", s),  # shallow hit
+            ("GET", f"{s}/items/123/parts/9"),  # deep hit, two params
+            ("PATCH", f"{s}/items/123/parts/9"),  # deep hit through ANY
+            ("GET", f"{s}/items/search"),  # literal beats param
+            ("GET", f"{s}/files/a/b/c.txt"),  # greedy
+            ("PATCH", f"{s}/items"),  # miss: wrong method
+            ("GET", f"{s}/admin"),  # miss: resource without methods
+            ("GET", f"{s}/items/123/parts/9/x"),  # miss: too deep, backtracks to the root
         ]
     return out
 
@@ -125,8 +132,9 @@ class Scan:
     """Linear scan: every template's regex is tried; the smallest kind sequence with the method wins."""
 
     def __init__(self, resources: Sequence[Resource]) -> None:
-        self.entries = [ScanEntry(r.path, *_compile(r.path), frozenset(m.http_method for m in r.methods))
-                        for r in resources]
+        self.entries = [
+            ScanEntry(r.path, *_compile(r.path), frozenset(m.http_method for m in r.methods)) for r in resources
+        ]
 
     def match(self, path: str, method: str) -> tuple[str, str, tuple[tuple[str, str], ...]] | None:
         norm = "/" + "/".join(p for p in path.split("/") if p)
@@ -162,7 +170,7 @@ def bench_size(n: int) -> dict[str, float]:
     gateway = Gateway(build_world(resources))
     api = gateway.world.apis[0]
     assert isinstance(api, RestApi)
-    gateway.handle(Request.from_url("GET", f"{HOST}/prod/"))          # compiles the trie once
+    gateway.handle(Request.from_url("GET", f"{HOST}/prod/"))  # compiles the trie once
     trie: Trie[Method] = gateway.rest_trie(api, resources, "d1")
     scan = Scan(resources)
     reqs = requests_for(resources)
@@ -181,9 +189,13 @@ def bench_size(n: int) -> dict[str, float]:
         for request in parsed:
             gateway.handle(request)
 
-    return {"resources": float(len(resources)), "requests": float(len(reqs)),
-            "trie_ns": mean_ns(run_trie, len(reqs)), "scan_ns": mean_ns(run_scan, len(reqs)),
-            "gateway_ns": mean_ns(run_gateway, len(parsed))}
+    return {
+        "resources": float(len(resources)),
+        "requests": float(len(reqs)),
+        "trie_ns": mean_ns(run_trie, len(reqs)),
+        "scan_ns": mean_ns(run_scan, len(reqs)),
+        "gateway_ns": mean_ns(run_gateway, len(parsed)),
+    }
 
 
 def check_agreement(trie: Trie[Method], scan: Scan, reqs: list[tuple[str, str]]) -> None:
@@ -210,8 +222,10 @@ def report(rows: list[dict[str, float]]) -> dict[str, object]:
 def print_table(result: dict[str, object], rows: list[dict[str, float]]) -> None:
     print(f"{'resources':>10} {'requests':>9} {'trie ns':>10} {'scan ns':>12} {'gateway ns':>11} {'scan/trie':>10}")
     for r in rows:
-        print(f"{int(r['resources']):>10} {int(r['requests']):>9} {r['trie_ns']:>10.0f} {r['scan_ns']:>12.0f} "
-              f"{r['gateway_ns']:>11.0f} {r['scan_ns'] / r['trie_ns']:>10.1f}")
+        print(
+            f"{int(r['resources']):>10} {int(r['requests']):>9} {r['trie_ns']:>10.0f} {r['scan_ns']:>12.0f} "
+            f"{r['gateway_ns']:>11.0f} {r['scan_ns'] / r['trie_ns']:>10.1f}"
+        )
     print(f"trie(10k)/trie(10) = {result['trie_10k_over_trie_10']:.2f}   (flat: near 1)")
     print(f"scan(10k)/trie(10k) = {result['scan_10k_over_trie_10k']:.0f}")
     print(f"scan(10k)/scan(10) = {result['scan_10k_over_scan_10']:.0f}   (linear in the tree size)")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from builders import domain, rest_api, world
 
 import apigw_doctor
 from apigw_doctor import Request, diagnose
 from apigw_doctor.render.report import report
 from apigw_doctor.render.text import render
+from builders import domain, rest_api, world
 
 GOLDEN = Path(__file__).parent / "golden"
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "src/apigw_doctor/data/diagnosis.schema.json").read_text())
