@@ -55,14 +55,14 @@ def resources(specs: Iterable[str]) -> tuple[Resource, ...]:
             integ = "MOCK" if "mock" in flags else ("NONE" if "nointegration" in flags else "AWS_PROXY")
             by_path[path].append(
                 Method(
-                    method,
-                    auth,
-                    "key" in flags,
-                    None if integ == "NONE" else integ,
-                    "auth1" if auth in ("CUSTOM", "COGNITO_USER_POOLS") else None,
+                    http_method=method,
+                    authorization_type=auth,
+                    api_key_required="key" in flags,
+                    integration_type=None if integ == "NONE" else integ,
+                    authorizer_id="auth1" if auth in ("CUSTOM", "COGNITO_USER_POOLS") else None,
                 )
             )
-    return tuple(Resource(p, tuple(ms), id=f"r{i}") for i, (p, ms) in enumerate(sorted(by_path.items())))
+    return tuple(Resource(path=p, methods=tuple(ms), id=f"r{i}") for i, (p, ms) in enumerate(sorted(by_path.items())))
 
 
 def routes(specs: Iterable[str]) -> tuple[Route, ...]:
@@ -70,11 +70,17 @@ def routes(specs: Iterable[str]) -> tuple[Route, ...]:
     for spec in specs:
         if spec.split()[0] == "$default":
             flags = set(spec.split()[1:])
-            out.append(Route("$default", next((_AUTH[f] for f in flags if f in _AUTH), "NONE")))
+            out.append(Route(key="$default", authorization_type=next((_AUTH[f] for f in flags if f in _AUTH), "NONE")))
             continue
         method, path, flags = _parse(spec)
         auth = next((_AUTH[f] for f in flags if f in _AUTH), "NONE")
-        out.append(Route(f"{method} {path}", auth, authorizer_id="auth1" if auth in ("JWT", "CUSTOM") else None))
+        out.append(
+            Route(
+                key=f"{method} {path}",
+                authorization_type=auth,
+                authorizer_id="auth1" if auth in ("JWT", "CUSTOM") else None,
+            )
+        )
     return tuple(out)
 
 
@@ -95,22 +101,22 @@ def rest_api(
     ``canary={"prod": (10.0, routes)}`` adds a canary deployment ``c-prod`` to that stage.
     """
     stages = dict(stages or {"prod": ["GET /pets"]})
-    deployments = [RestDeployment(f"d-{name}", resources(specs)) for name, specs in stages.items()]
+    deployments = [RestDeployment(id=f"d-{name}", resources=resources(specs)) for name, specs in stages.items()]
     stage_objs = []
     for name in stages:
         c = None
         if canary and name in canary:
             pct, specs = canary[name]
-            deployments.append(RestDeployment(f"c-{name}", resources(specs)))
-            c = Canary(pct, f"c-{name}")
-        stage_objs.append(Stage(name, f"d-{name}", canary=c))
+            deployments.append(RestDeployment(id=f"c-{name}", resources=resources(specs)))
+            c = Canary(percent=pct, deployment_id=f"c-{name}")
+        stage_objs.append(Stage(name=name, deployment_id=f"d-{name}", canary=c))
     for dep_id, specs in (extra_deployments or {}).items():
-        deployments.append(RestDeployment(dep_id, resources(specs)))
+        deployments.append(RestDeployment(id=dep_id, resources=resources(specs)))
     if working is None:
         working = [s for specs in stages.values() for s in specs]
-    authorizers = kw.pop("authorizers", (Authorizer("auth1", "auth", "TOKEN"),))
+    authorizers = kw.pop("authorizers", (Authorizer(id="auth1", name="auth", type="TOKEN"),))
     return RestApi(
-        api_id,
+        id=api_id,
         name=kw.pop("name", f"api-{api_id}"),
         region=region,
         resources=resources(working),
@@ -133,19 +139,21 @@ def http_api(
     **kw: Any,
 ) -> HttpApi:
     stages = dict(stages or {"$default": ["GET /pets"]})
-    deployments = tuple(HttpDeployment(f"d-{n.strip('$')}", routes(specs)) for n, specs in stages.items())
-    stage_objs = tuple(Stage(n, f"d-{n.strip('$')}", auto_deploy=auto_deploy) for n in stages)
+    deployments = tuple(HttpDeployment(id=f"d-{n.strip('$')}", routes=routes(specs)) for n, specs in stages.items())
+    stage_objs = tuple(Stage(name=n, deployment_id=f"d-{n.strip('$')}", auto_deploy=auto_deploy) for n in stages)
     if working is None:
         working = list(dict.fromkeys(s for specs in stages.values() for s in specs))
     return HttpApi(
-        api_id,
+        id=api_id,
         name=kw.pop("name", f"http-{api_id}"),
         region=region,
         routes=routes(working),
         deployments=deployments,
         stages=stage_objs,
         cors=cors,
-        authorizers=(Authorizer("auth1", "jwt", "JWT", ("$request.header.Authorization",)),),
+        authorizers=(
+            Authorizer(id="auth1", name="jwt", type="JWT", identity_sources=("$request.header.Authorization",)),
+        ),
         **kw,
     )
 
@@ -153,14 +161,15 @@ def http_api(
 def domain(name: str, *mappings: tuple[str, str, str | None], endpoint_type: str = "REGIONAL") -> DomainName:
     """``domain("api.example.com", ("", "abc123", "prod"), ("v1/orders", "h1", "$default"))``."""
     return DomainName(
-        name,
-        endpoint_type,
-        None,
-        tuple(Mapping(bp, api, st, "v2" if "/" in bp else "v1") for bp, api, st in mappings),
+        name=name,
+        endpoint_type=endpoint_type,
+        mappings=tuple(
+            Mapping(base_path=bp, api_id=api, stage=st, source="v2" if "/" in bp else "v1") for bp, api, st in mappings
+        ),
     )
 
 
 def world(*items: RestApi | HttpApi | DomainName) -> World:
     apis = tuple(i for i in items if isinstance(i, RestApi | HttpApi))
     doms = tuple(i for i in items if isinstance(i, DomainName))
-    return World(apis, doms)
+    return World(apis=apis, domains=doms)

@@ -177,3 +177,19 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.strip() == "[]"
+
+
+def test_internal_error_is_one_line_exit_3(export: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import apigw_doctor.diagnosis
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(apigw_doctor.diagnosis, "diagnose", broken)
+    monkeypatch.delenv("APIGW_DOCTOR_DEBUG", raising=False)
+    code, _, err = run("diagnose", f"{HOST}/prod/pets", "--source", export)
+    assert code == 3
+    assert err == (
+        "apigw-doctor: internal error: RuntimeError: boom (a bug: please report it; APIGW_DOCTOR_DEBUG=1 shows "
+        "the traceback)\n"
+    )

@@ -196,7 +196,9 @@ CASES = [
                 stages={"prod": PETS},
                 gateway_responses=[
                     GatewayResponse(
-                        "MISSING_AUTHENTICATION_TOKEN", 404, (("application/json", '{"error":"not found"}'),)
+                        type="MISSING_AUTHENTICATION_TOKEN",
+                        status=404,
+                        templates=(("application/json", '{"error":"not found"}'),),
                     )
                 ],
             )
@@ -322,7 +324,7 @@ def test_unknown_deployment_snapshot_is_said() -> None:
 
     api = rest_api("abc123", stages={"prod": PETS})
     assert isinstance(api, RestApi)
-    api = replace(api, deployments=(RestDeployment("d-prod", None),))
+    api = replace(api, deployments=(RestDeployment(id="d-prod", resources=None),))
     d = diagnose(Request.from_url("GET", f"{EXEC}/prod/pets"), world(api))
     assert d.verdict == "MATCHED"
     assert any("working copy" in n for n in d.notes)

@@ -67,10 +67,10 @@ def _working(stages: Mapping[str, list[str]], working: list[str] | Spec | None) 
 def _gateway_response(spec: Spec) -> GatewayResponse:
     _strict(spec, ("type", "status", "templates", "headers"), "gateway response")
     return GatewayResponse(
-        spec["type"],
-        spec.get("status"),
-        tuple(dict(spec.get("templates", {})).items()),
-        tuple((k, str(v)) for k, v in dict(spec.get("headers", {})).items()),
+        type=spec["type"],
+        status=spec.get("status"),
+        templates=tuple(dict(spec.get("templates", {})).items()),
+        headers=tuple((k, str(v)) for k, v in dict(spec.get("headers", {})).items()),
     )
 
 
@@ -127,7 +127,9 @@ def build_http(spec: Spec) -> HttpApi:
         c = spec["cors"]
         _strict(c, ("allow_origins", "allow_methods", "allow_headers"), "cors")
         cors = Cors(
-            tuple(c.get("allow_origins", ())), tuple(c.get("allow_methods", ())), tuple(c.get("allow_headers", ()))
+            allow_origins=tuple(c.get("allow_origins", ())),
+            allow_methods=tuple(c.get("allow_methods", ())),
+            allow_headers=tuple(c.get("allow_headers", ())),
         )
     auto = spec.get("auto_deploy", False)
     extra = {k: spec[k] for k in ("disable_execute_api_endpoint",) if k in spec}

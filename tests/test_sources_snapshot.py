@@ -78,7 +78,16 @@ def full_world() -> World:
         Resource(path="/pets", methods=(method, Method(http_method="ANY", origin=o)), id="r2", origin=o),
         Resource(path="/pets/{id}", id="r3", methods=(Method(http_method="DELETE", authorization_type="AWS_IAM"),)),
         Resource(
-            path="/pets/{id}/{proxy+}", id="r4", methods=(Method("PATCH", "COGNITO_USER_POOLS", False, "MOCK", "pool"),)
+            path="/pets/{id}/{proxy+}",
+            id="r4",
+            methods=(
+                Method(
+                    http_method="PATCH",
+                    authorization_type="COGNITO_USER_POOLS",
+                    integration_type="MOCK",
+                    authorizer_id="pool",
+                ),
+            ),
         ),
     )
     rest = RestApi(

@@ -1,6 +1,7 @@
 """The command line. Heavy imports happen inside the command that needs them, so start-up stays fast.
 
-Exit codes: 0 the request would succeed (or the command succeeded), 1 it would fail, 2 bad input.
+Exit codes: 0 the request would succeed (or the command succeeded), 1 it would fail, 2 bad input,
+3 an internal error (a bug).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from . import __version__ as VERSION
-from .errors import EXIT_USAGE, InputError
+from .errors import EXIT_INTERNAL, EXIT_USAGE, InputError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -133,3 +134,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # an internal error: one line, never a traceback (unless asked for)
+        if os.environ.get("APIGW_DOCTOR_DEBUG"):
+            raise
+        err.write(
+            f"apigw-doctor: internal error: {type(exc).__name__}: {exc} "
+            "(a bug: please report it; APIGW_DOCTOR_DEBUG=1 shows the traceback)\n"
+        )
+        return EXIT_INTERNAL

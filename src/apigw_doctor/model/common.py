@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .origin import NO_ORIGIN, Origin
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Canary:
     """A stage's canary: ``percent`` of requests go to ``deployment_id`` instead of the stage's own."""
 
@@ -16,7 +16,7 @@ class Canary:
     stage_variable_overrides: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Stage:
     """A stage: a name (the first path segment for REST) pointing at one deployment."""
 
@@ -37,7 +37,7 @@ class Stage:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Authorizer:
     """A Lambda (TOKEN/REQUEST), Cognito or JWT authorizer, with where it reads the caller's identity."""
 
@@ -48,7 +48,7 @@ class Authorizer:
     origin: Origin = NO_ORIGIN
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GatewayResponse:
     """A customised gateway response (REST). Types not listed use the built-in defaults.
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .origin import NO_ORIGIN, Origin
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Mapping:
     """One mapping of a custom domain to an API stage.
 
@@ -28,7 +28,7 @@ class Mapping:
         return tuple(s for s in self.base_path.split("/") if s)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DomainName:
     name: str
     endpoint_type: str = "REGIONAL"

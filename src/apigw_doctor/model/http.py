@@ -12,7 +12,7 @@ DEFAULT_ROUTE = "$default"
 DEFAULT_STAGE = "$default"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Route:
     """An HTTP API route: ``"GET /pets/{id}"``, ``"ANY /{proxy+}"`` or ``"$default"``."""
 
@@ -37,7 +37,7 @@ class Route:
         return parts[1] if len(parts) == 2 else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HttpDeployment:
     """What a stage serves. ``routes`` None: the source could not see the deployed routes."""
 
@@ -51,7 +51,7 @@ class HttpDeployment:
     origin: Origin = NO_ORIGIN
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Cors:
     """HTTP API CORS configuration: preflights are answered by API Gateway itself."""
 
@@ -60,7 +60,7 @@ class Cors:
     allow_headers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HttpApi:
     """An HTTP API: its current routes (what ``get-routes`` shows), deployments and stages."""
 

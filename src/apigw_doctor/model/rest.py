@@ -15,7 +15,7 @@ AUTHORIZATION_TYPES: tuple[str, ...] = ("NONE", "AWS_IAM", "CUSTOM", "COGNITO_US
 ENDPOINT_TYPES: tuple[str, ...] = ("EDGE", "REGIONAL", "PRIVATE")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Method:
     """One method on a resource: ``GET``, ..., or ``ANY``."""
 
@@ -30,7 +30,7 @@ class Method:
     origin: Origin = NO_ORIGIN
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Resource:
     """A resource of the tree, by its full path (``/pets/{id}``), with its methods.
 
@@ -75,7 +75,7 @@ class Resource:
         return tuple(sorted(m.http_method for m in self.methods))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RestDeployment:
     """An immutable snapshot of the API's routes, what a stage serves.
 
@@ -90,7 +90,7 @@ class RestDeployment:
     origin: Origin = NO_ORIGIN
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RestApi:
     """A REST API: its working copy (what ``get-resources`` shows), deployments and stages."""
 

@@ -11,7 +11,7 @@ from .rest import RestApi
 Api = RestApi | HttpApi
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class World:
     apis: tuple[Api, ...] = ()
     domains: tuple[DomainName, ...] = ()
@@ -35,4 +35,4 @@ class World:
         return None
 
     def merge(self, other: World) -> World:
-        return World(self.apis + other.apis, self.domains + other.domains, self.notes + other.notes)
+        return World(apis=self.apis + other.apis, domains=self.domains + other.domains, notes=self.notes + other.notes)

@@ -108,7 +108,7 @@ def load_openapi(doc: Document, *, basepath_mode: str = "split", api_kind: str |
             f"{doc.path} has no execute-api server URL: the API id {api_id!r} is a slug of its title "
             f"and the region {region} is assumed"
         )
-    return World((_http_api(read, notes) if kind == "HTTP" else _rest_api(read, notes),))
+    return World(apis=(_http_api(read, notes) if kind == "HTTP" else _rest_api(read, notes),))
 
 
 def _rest_api(read: _Read, notes: list[str]) -> RestApi:

@@ -60,7 +60,7 @@ def world_from_dict(data: object, source: str) -> World:
     _unique(((f"{a.id} in {a.region}", a.origin) for a in apis), "API")
     domains = obj.many("domains", _domain)
     _unique(((d.name.lower(), d.origin) for d in domains), "domain")
-    return World(apis, domains, obj.strings("notes"))
+    return World(apis=apis, domains=domains, notes=obj.strings("notes"))
 
 
 def _api(value: object, origin: Origin) -> Api:
