@@ -284,7 +284,7 @@ class Diagnoser:
                     ),
                 )
             ]
-        vpce = api.vpc_endpoint_ids[0] if isinstance(api, RestApi) and api.vpc_endpoint_ids else "vpce-XXXXXXXX"
+        vpce = api.vpc_endpoint_ids[0] if isinstance(api, RestApi) and api.vpc_endpoint_ids else "{vpce-id}"
         host = f"{api.id}-{vpce}.execute-api.{api.region}.amazonaws.com"
         url = self.request.url.replace(self.request.host, host, 1)
         return [
@@ -294,7 +294,12 @@ class Diagnoser:
                 "endpoint, from inside the VPC (from the internet the name does not resolve or answers "
                 "403).",
                 rule("endpoint.private").evidence,
-                Fix("From inside the VPC, use the VPC-endpoint host name.", url, cmd.curl(self.request, url)),
+                Fix(
+                    "From inside the VPC, use the VPC-endpoint host name"
+                    + ("." if "{vpce-id}" not in url else " (put your interface endpoint's id for {vpce-id})."),
+                    url,
+                    cmd.curl(self.request, url),
+                ),
             )
         ]
 

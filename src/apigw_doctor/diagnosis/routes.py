@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from ..gateway import Evidence
+from ..gateway import Evidence, Outcome
 from ..gateway.evidence import rule
 from ..gateway.paths import Segments
+from ..gateway.responses import DEFAULTS, compact
 from ..gateway.router import Trie
 from ..model import DEFAULT_STAGE, HTTP_METHODS, HttpApi, Method, RestApi, Route
 from . import commands as cmd
@@ -39,7 +40,7 @@ def route(d: Diagnoser) -> list[Finding]:
     specific = bool(ranked)
     if not specific:
         ranked.append((60, _generic(d, api, segs, method, trie, stage_name)))
-    if o.response.customized:
+    if o.response.customized and _changed_by_customisation(o):
         ranked.append((50 if specific else 1, _customized(d)))
     if o.response.error_type == "IncompleteSignatureException":
         ranked.append((70, _auth_header_on_miss(d)))
@@ -597,6 +598,15 @@ def _generic(
         )
     ev = rule("rest.miss" if isinstance(api, RestApi) else "http.miss").evidence
     return Finding("RESOURCE_NOT_FOUND", msg, ev, fix, details)
+
+
+def _changed_by_customisation(o: Outcome) -> bool:
+    """True when a customised gateway response changed the status or the body (not only added headers)."""
+    r = o.response
+    if r.response_type not in DEFAULTS:
+        return False
+    status, _, message = DEFAULTS[r.response_type]
+    return r.status != status or r.body != compact({"message": message})
 
 
 def _customized(d: Diagnoser) -> Finding:
