@@ -1,0 +1,38 @@
+"""Options and helpers shared by the subcommands (argparse only: nothing heavy)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import TextIO
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def use_color(choice: str, stream: TextIO) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def add_output_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = ("text", "json")) -> None:
+    p.add_argument("--format", choices=formats, default=formats[0])
+    p.add_argument("--color", choices=COLOR_CHOICES, default="auto")
+
+
+def add_aws_options(p: argparse.ArgumentParser) -> None:
+    """The AWS way: the standard credential chain, plus --profile, --region and --endpoint-url."""
+    g = p.add_argument_group("AWS (live source)")
+    g.add_argument("--profile", help="a named profile from ~/.aws/config (default: the standard chain)")
+    g.add_argument("--region", help="the region (default: from the URL, the profile or AWS_REGION)")
+    g.add_argument(
+        "--endpoint-url",
+        help="a different API endpoint, e.g. moto or LocalStack (default: AWS_ENDPOINT_URL or AWS itself)",
+    )
+    g.add_argument(
+        "--no-pacing",
+        action="store_true",
+        help="do not pace calls under API Gateway's management quotas (10/s; GetResources 5 per 2 s)",
+    )
