@@ -328,3 +328,18 @@ def test_unknown_deployment_snapshot_is_said() -> None:
     d = diagnose(Request.from_url("GET", f"{EXEC}/prod/pets"), world(api))
     assert d.verdict == "MATCHED"
     assert any("working copy" in n for n in d.notes)
+
+
+def test_http_stage_without_deployment_serves_nothing() -> None:
+    from dataclasses import replace
+
+    from apigw_doctor.model import HttpApi, Stage
+
+    api = http_api("h1", stages={"beta": ["GET /pets"]})
+    assert isinstance(api, HttpApi)
+    api = replace(api, stages=(Stage(name="beta", deployment_id=None, auto_deploy=False),), deployments=())
+    d = diagnose(Request.from_url("GET", f"{HTTP}/beta/pets"), world(api))
+    assert d.outcome.response.status == 404
+    assert any("serves no route" in s.detail for s in d.outcome.trace)
+    assert d.verdict == "NOT_DEPLOYED"
+    assert "has no deployment at all" in d.findings[0].message

@@ -1,87 +1,96 @@
-"""`apigw-doctor demo`: diagnose the classic traps against the bundled example APIs (examples/)."""
+"""`apigw-doctor demo`: the main job on the embedded default, with no AWS account and no network.
+
+It starts moto's server in this process on 127.0.0.1, builds a realistic API with the classic traps through
+boto3, then runs the real ``diagnose`` (through the live source, as against a real account), ``drift`` and
+``snapshot`` against it, and prints each verdict and fix.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import tempfile
+import time
 from pathlib import Path
 from typing import TextIO
 
-from .errors import InputError
-
-REST = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
-HTTP = "https://q8w7e6r5t4.execute-api.eu-west-1.amazonaws.com"
-
-
-@dataclass(frozen=True, slots=True)
-class Scenario:
-    title: str
-    method: str
-    url: str
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-SCENARIOS: tuple[Scenario, ...] = (
-    Scenario("The stage left out of the URL", "GET", f"{REST}/pets"),
-    Scenario("The stage name in the wrong case", "GET", f"{REST}/Prod/pets"),
-    Scenario("A typo in the path", "GET", f"{REST}/prod/pest/7"),
-    Scenario("A POST-only method called with GET", "GET", f"{REST}/prod/orders"),
-    Scenario("A resource added after the last deployment", "GET", f"{REST}/prod/pets/7/vaccinations"),
-    Scenario("A new resource live only in the stage's 10% canary", "GET", f"{REST}/prod/pets/7/photos"),
-    Scenario("The stage root, with methods only below it", "GET", f"{REST}/prod/"),
-    Scenario("The parent of a {proxy+} resource", "GET", f"{REST}/prod/app"),
-    Scenario("A custom domain with the stage left in the path", "GET", "https://api.example.com/v1/prod/pets"),
-    Scenario("An AWS_IAM method called unsigned", "DELETE", f"{REST}/prod/pets/7"),
-    Scenario(
-        "A Bearer token sent to a path that does not exist",
-        "GET",
-        f"{REST}/prod/pets/7/photo",
-        (("Authorization", "Bearer eyJraWQiOiJrMSJ9"),),
-    ),
-    Scenario("An HTTP API called with a stage it does not have", "GET", f"{HTTP}/prod/orders"),
-    Scenario("A request that works", "GET", f"{REST}/prod/pets/7"),
-)
-
-
-def examples_dir() -> Path:
-    for candidate in (Path(__file__).resolve().parents[2] / "examples", Path.cwd() / "examples"):
-        if (candidate / "world.json").is_file():
-            return candidate
-    raise InputError("the bundled examples/ folder was not found (run the demo from a checkout of apigw-doctor)")
-
 
 def run_demo(out: TextIO, fmt: str = "text", color: bool = False) -> int:
+    from . import __version__
     from .diagnosis import diagnose
-    from .gateway import Gateway, Request
+    from .drift import compute
+    from .gateway import Request
+    from .render.drift import render_drift
     from .render.report import report
     from .render.text import Style, render_short
-    from .sources import load
+    from .sandbox import Sandbox, seed_demo
+    from .sources import load, write_snapshot
+    from .sources.live import LiveConfig, LiveSource
 
-    source = examples_dir() / "world.json"
-    world = load([str(source)])
-    gateway = Gateway(world)
-    results = []
-    for sc in SCENARIOS:
-        d = diagnose(Request.from_url(sc.method, sc.url, sc.headers), world, gateway=gateway)
-        results.append((sc, d))
-    if fmt == "json":
-        out.write(json.dumps([{"title": sc.title, **report(d, "demo")} for sc, d in results], indent=2) + "\n")
-        return 0
     s = Style(color)
-    out.write(s.bold(f"apigw-doctor demo: {len(SCENARIOS)} requests against {source.name}") + "\n")
-    out.write(f"(a REST API with stages prod and dev, a canary, an HTTP API and two custom domains: {source})\n\n")
-    for i, (sc, d) in enumerate(results, 1):
-        out.write(s.bold(f"── {i}. {sc.title}") + "\n")
-        out.write(render_short(d, color) + "\n")
-    out.write(s.bold("Summary") + "\n")
-    for i, (sc, d) in enumerate(results, 1):
-        status = d.outcome.response.status
-        answer = "reaches the integration" if d.outcome.response.source == "integration" else str(status)
-        out.write(f"  {i:2}. {d.verdict:<28} {answer:<24} {sc.title}\n")
+    started = time.perf_counter()
+    with Sandbox() as box:
+        box.reset()  # moto's state is per process: start from an empty account
+        demo = seed_demo(box)
+        config = LiveConfig(region=demo.region, endpoint_url=box.endpoint_url)
+        results = []
+        calls = 0
+        for trap in demo.traps:
+            source = LiveSource(config, session=box.session())
+            request = Request.from_url(trap.method, trap.url, trap.headers)
+            world = source.world_for_request(request)
+            results.append((trap, diagnose(request, world), len(source.calls)))
+            calls += len(source.calls)
+        live = LiveSource(config, session=box.session())
+        world = live.world_for_apis([demo.api_id])
+        drift = compute(world)
+        with tempfile.TemporaryDirectory(prefix="apigw-doctor-demo-") as tmp:
+            path = Path(tmp) / "world.json"
+            write_snapshot(world, str(path))
+            offline = load([str(path)])
+            first = demo.traps[0]
+            again = diagnose(Request.from_url(first.method, first.url, first.headers), offline)
+            snapshot_size = path.stat().st_size
+        endpoint = box.endpoint_url
+    elapsed = time.perf_counter() - started
+    if fmt == "json":
+        doc = {
+            "schema": 1,
+            "endpoint": endpoint,
+            "traps": [
+                {"title": t.title, "expected": t.expected_verdict, "calls": n, **report(d, __version__)}
+                for t, d, n in results
+            ],
+            "drift_stages": len(drift.stages),
+            "snapshot_verdict": again.verdict,
+        }
+        out.write(json.dumps(doc, indent=2) + "\n")
+        return 0 if all(d.verdict == t.expected_verdict for t, d, _ in results) else 1
+    out.write(s.bold("apigw-doctor demo") + f": a local AWS (moto) on {endpoint}, seeded through boto3 with\n")
     out.write(
-        "\nTry next:\n"
-        f"  apigw-doctor diagnose {REST}/prod/pets/7/photos --source {source}\n"
-        f"  apigw-doctor diagnose {REST}/pets --source {source} --format json\n"
-        f"  apigw-doctor diagnose {REST}/prod/pest --source {source.parent / 'petstore-rest-oas30.json'}\n"
+        f"REST API {demo.api_id} ({demo.region}), stages {', '.join(demo.stages)}, custom domain {demo.domain}.\n"
     )
-    return 0
+    out.write("Each request is diagnosed through the live source, exactly as against a real account.\n\n")
+    for i, (trap, d, n) in enumerate(results, 1):
+        out.write(s.bold(f"── {i}. {trap.title}") + f"  ({n} read-only AWS calls)\n")
+        out.write(render_short(d, color) + "\n")
+    out.write(s.bold("── drift: what the working copy has that the stages do not serve") + "\n")
+    out.write(render_drift(drift, color) + "\n")
+    out.write(s.bold("── snapshot") + "\n")
+    out.write(
+        f"  wrote the whole API ({snapshot_size:,} bytes) with snapshot; diagnosing trap 1 from that file offline "
+        f"gives {again.verdict}, as live.\n\n"
+    )
+    out.write(s.bold("Summary") + "\n")
+    ok = 0
+    for i, (trap, d, _) in enumerate(results, 1):
+        mark = "✓" if d.verdict == trap.expected_verdict else "✗"
+        ok += d.verdict == trap.expected_verdict
+        out.write(f"  {mark} {i:2}. {d.verdict:<28} {trap.title}\n")
+    out.write(
+        f"\n{ok}/{len(results)} traps named correctly, {calls} AWS calls, {elapsed:.1f} s.\n"
+        "\nTry next, against your own account (read-only; docs/iam-policy.json lists the permissions):\n"
+        "  apigw-doctor diagnose https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/{path} [--profile P]\n"
+        "  apigw-doctor drift --api {api-id} --region {region}\n"
+        "  apigw-doctor snapshot --all --region {region} -o world.json   # then: diagnose URL --source world.json\n"
+    )
+    return 0 if ok == len(results) else 1

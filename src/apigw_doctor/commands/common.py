@@ -32,6 +32,11 @@ def add_aws_options(p: argparse.ArgumentParser) -> None:
         help="a different API endpoint, e.g. moto or LocalStack (default: AWS_ENDPOINT_URL or AWS itself)",
     )
     g.add_argument(
+        "--regions",
+        metavar="R1,R2",
+        help="other regions to search for a custom domain, or for an API id not found in the URL's region",
+    )
+    g.add_argument(
         "--no-pacing",
         action="store_true",
         help="do not pace calls under API Gateway's management quotas (10/s; GetResources 5 per 2 s)",

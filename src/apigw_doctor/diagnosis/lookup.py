@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..gateway import Outcome
 from ..gateway.paths import Segments
 from ..gateway.router import Node, Trie
+from ..gateway.walk import NO_DEPLOYMENT
 from ..model import HttpApi, Method, RestApi, Route
 from .findings import Finding, Fix
 
@@ -30,7 +31,8 @@ def join(parts: tuple[str, ...] | list[str]) -> str:
     return "/" + "/".join(parts)
 
 
-def trie_for(d: Diagnoser, api: RestApi | HttpApi, key: str, canary: bool = False) -> Trie[Method] | Trie[Route]:
+def trie_for(d: Diagnoser, api: RestApi | HttpApi, key: str) -> Trie[Method] | Trie[Route]:
+    """The compiled routes of the working copy (``key="working"``) or of deployment ``key``."""
     if isinstance(api, RestApi):
         if key == "working":
             return d.gw.rest_trie(api, api.resources, "working")
@@ -39,6 +41,8 @@ def trie_for(d: Diagnoser, api: RestApi | HttpApi, key: str, canary: bool = Fals
         return d.gw.rest_trie(api, dep.resources, key)
     if key == "working":
         return d.gw.http_trie(api, api.routes, "working")
+    if key == NO_DEPLOYMENT:
+        return d.gw.http_trie(api, (), key)
     hdep = api.deployment(key)
     assert hdep is not None and hdep.routes is not None
     return d.gw.http_trie(api, hdep.routes, key)

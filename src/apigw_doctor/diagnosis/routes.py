@@ -10,6 +10,7 @@ from ..gateway.evidence import rule
 from ..gateway.paths import Segments
 from ..gateway.responses import DEFAULTS, compact
 from ..gateway.router import Trie
+from ..gateway.walk import NO_DEPLOYMENT
 from ..model import DEFAULT_STAGE, HTTP_METHODS, HttpApi, Method, RestApi, Route
 from . import commands as cmd
 from .findings import Finding, Fix
@@ -89,7 +90,12 @@ def _not_deployed(
         )
     else:
         auto = stage.auto_deploy if stage else False
-        msg = f"Route {what} exists in the API but not in deployment {o.deployment_id} of stage {stage_name!r}" + (
+        where = (
+            "stage {stage!r} has no deployment at all"
+            if o.deployment_id == NO_DEPLOYMENT
+            else "it is not in deployment {dep} of stage {stage!r}"
+        ).format(stage=stage_name, dep=o.deployment_id)
+        msg = f"Route {what} exists in the API but {where}" + (
             " (auto-deploy is off)." if not auto else " (the last auto-deploy failed)."
         )
         commands = (

@@ -19,6 +19,8 @@ from .responses import Response, ResponseContext, gateway_response, plain_error
 from .router import RouteMatch, Trie
 
 NO_RESPONSE = Response(None, (), None, "none")
+NO_DEPLOYMENT = "(none)"
+"""The deployment id of an HTTP API stage that has none and no auto-deploy: it serves no route."""
 FORBIDDEN = "Forbidden"
 
 
@@ -114,8 +116,11 @@ class Gateway:
         return dep.resources, dep.id
 
     def http_routes(self, api: HttpApi, stage: Stage | None) -> tuple[tuple[Route, ...], str | None]:
+        """The routes a stage serves and the deployment id (None: the current routes stand in)."""
         if stage is None or (stage.auto_deploy and not _failed(stage)):
             return api.routes, None
+        if stage.deployment_id is None and not stage.auto_deploy:
+            return (), NO_DEPLOYMENT
         dep = api.deployment(stage.deployment_id)
         if dep is None or dep.routes is None:
             return api.routes, None
@@ -482,6 +487,13 @@ class Gateway:
             w.step("stage", True, f"stage {stage_name!r}", "http.stage")
             if stage.auto_deploy and not _failed(stage):
                 w.step("deployment", True, "auto-deploy: the current routes are live", "http.deployment")
+            elif dep_id == NO_DEPLOYMENT:
+                w.step(
+                    "deployment",
+                    True,
+                    "no deployment and auto-deploy off: the stage serves no route",
+                    "http.deployment",
+                )
             elif dep_id is None:
                 w.step(
                     "deployment",
