@@ -552,15 +552,10 @@ def _canary_fixes(api: RestApi, stage: Stage) -> list[DriftFix]:
 
 
 # -- HTTP APIs ---------------------------------------------------------------------------------------------
-def auto_deploy_failed(stage: Stage) -> bool:
-    """An auto-deploy stage whose ``LastDeploymentStatusMessage`` reports a failure (the gateway's test)."""
-    return bool(stage.last_deployment_status and "fail" in stage.last_deployment_status.lower())
-
-
 def _http_stage(api: HttpApi, stage: Stage, working: RouteTable) -> StageDrift:
     items: list[DriftItem] = []
     dep = api.deployment(stage.deployment_id)
-    failed = stage.auto_deploy and auto_deploy_failed(stage)
+    failed = stage.auto_deploy and stage.auto_deploy_failed
     if failed:
         items.append(
             DriftItem(
@@ -645,7 +640,6 @@ __all__ = [
     "Kind",
     "RouteSig",
     "StageDrift",
-    "auto_deploy_failed",
     "compute",
     "diff",
     "http_table",

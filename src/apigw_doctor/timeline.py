@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from .drift import auto_deploy_failed, parse_time
+from .drift import parse_time
 from .errors import InputError
 from .model import HttpApi, RestApi, Stage, World
 
@@ -380,7 +380,7 @@ def _stages(api: RestApi | HttpApi | None, stage: str | None) -> list[Stage]:
 
 
 def _auto_deploy_live(stage: Stage) -> bool:
-    return stage.auto_deploy and not auto_deploy_failed(stage)
+    return stage.auto_deploy and not stage.auto_deploy_failed
 
 
 def _state(api: RestApi | HttpApi | None, stage: Stage, events: Sequence[TrailEvent], complete: bool) -> StageState:

@@ -117,7 +117,7 @@ class Gateway:
 
     def http_routes(self, api: HttpApi, stage: Stage | None) -> tuple[tuple[Route, ...], str | None]:
         """The routes a stage serves and the deployment id (None: the current routes stand in)."""
-        if stage is None or (stage.auto_deploy and not _failed(stage)):
+        if stage is None or (stage.auto_deploy and not stage.auto_deploy_failed):
             return api.routes, None
         if stage.deployment_id is None and not stage.auto_deploy:
             return (), NO_DEPLOYMENT
@@ -485,7 +485,7 @@ class Gateway:
             w.step("stage", True, "stage $default assumed (the source does not list stages)", "http.stage")
         else:
             w.step("stage", True, f"stage {stage_name!r}", "http.stage")
-            if stage.auto_deploy and not _failed(stage):
+            if stage.auto_deploy and not stage.auto_deploy_failed:
                 w.step("deployment", True, "auto-deploy: the current routes are live", "http.deployment")
             elif dep_id == NO_DEPLOYMENT:
                 w.step(
@@ -587,10 +587,6 @@ class Gateway:
             "rest.integration",
         )
         return w.done(Response(None, (), None, "integration"), Failure.NONE, matched, route)
-
-
-def _failed(stage: Stage) -> bool:
-    return bool(stage.last_deployment_status and "fail" in stage.last_deployment_status.lower())
 
 
 def _with_stage(res: Resolution | None, stage: str) -> Resolution | None:

@@ -30,6 +30,11 @@ class Stage:
     """HTTP APIs with auto-deploy: ``LastDeploymentStatusMessage`` (an auto-deploy can fail)."""
     origin: Origin = NO_ORIGIN
 
+    @property
+    def auto_deploy_failed(self) -> bool:
+        """HTTP APIs: ``LastDeploymentStatusMessage`` reports a failed auto-deploy (the stage keeps its old routes)."""
+        return bool(self.last_deployment_status and "fail" in self.last_deployment_status.lower())
+
     def variable(self, name: str) -> str | None:
         for key, value in self.variables:
             if key == name:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..drift import ApiDrift, DriftItem, DriftReport, StageDrift
-from .text import Style, _wrap
+from .text import Style, wrap
 
 SCHEMA_VERSION = 1
 
@@ -38,12 +38,12 @@ def render_drift(r: DriftReport, color: bool = False) -> str:
         out.append(s.ok(f"No drift in {len(stages)} stage{'s' if len(stages) != 1 else ''}."))
     unknown = sum(1 for st in stages if any(i.kind == "SNAPSHOT_UNKNOWN" for i in st.items))
     if unknown:
-        out.extend(_wrap(f"{unknown} stage(s) could not be compared fully (SNAPSHOT_UNKNOWN).", "", ""))
+        out.extend(wrap(f"{unknown} stage(s) could not be compared fully (SNAPSHOT_UNKNOWN).", "", ""))
     if r.notes:
         out.append("")
         out.append(s.bold("Notes"))
         for n in r.notes:
-            out.extend(_wrap(n, "    ", "  - "))
+            out.extend(wrap(n, "    ", "  - "))
     return "\n".join(out) + "\n"
 
 
@@ -55,7 +55,7 @@ def _api(api: ApiDrift, s: Style) -> list[str]:
             out.append("")
         out.extend(_stage(st, s))
     for n in api.notes:
-        out.extend(_wrap(n, "    ", "  - "))
+        out.extend(wrap(n, "    ", "  - "))
     return out
 
 
@@ -83,18 +83,18 @@ def _stage(st: StageDrift, s: Style) -> list[str]:
         out.extend(_item(item, s))
     for n, fix in enumerate(st.fixes):
         label = "Fix: " if n == 0 else "Or: "
-        out.extend(_wrap(label + fix.summary, "      ", "    "))
+        out.extend(wrap(label + fix.summary, "      ", "    "))
         out.extend(f"      {c}" for c in fix.commands)
     return out
 
 
 def _item(item: DriftItem, s: Style) -> list[str]:
     mark = "✗" if item.drift else "?"
-    lines = _wrap(f"{item.kind} {item.message}", "      ", f"    {mark} ")
+    lines = wrap(f"{item.kind} {item.message}", "      ", f"    {mark} ")
     styled_mark = s.bad(mark) if item.drift else s.dim(mark)
     lines[0] = lines[0].replace(mark, styled_mark, 1).replace(item.kind, s.bold(item.kind), 1)
     for d in item.details:
-        lines.extend([f"        {d}"] if d.startswith("aws ") else _wrap(d, "          ", "        "))
+        lines.extend([f"        {d}"] if d.startswith("aws ") else wrap(d, "          ", "        "))
     return lines
 
 

@@ -32,7 +32,7 @@ class Style:
         return self._w("2", t)
 
 
-def _wrap(text: str, indent: str, first: str | None = None) -> list[str]:
+def wrap(text: str, indent: str, first: str | None = None) -> list[str]:
     return textwrap.wrap(
         text,
         WIDTH,
@@ -64,7 +64,7 @@ def render(d: Diagnosis, color: bool = False) -> str:
     out: list[str] = [s.bold(f"{o.request.method} {o.request.url}"), *_answer(o), "", s.bold("The walk")]
     for step in o.trace:
         mark = "✓" if step.ok else "✗"
-        lines = _wrap(f"{step.detail} [{step.evidence.value}]", " " * 16, f"  {mark} {step.name:<11} ")
+        lines = wrap(f"{step.detail} [{step.evidence.value}]", " " * 16, f"  {mark} {step.name:<11} ")
         lines[0] = lines[0].replace(mark, s.ok(mark) if step.ok else s.bad(mark), 1)
         out.extend(lines)
     out.append("")
@@ -76,31 +76,31 @@ def render(d: Diagnosis, color: bool = False) -> str:
         out.append("")
         out.append(s.bold("What you saw"))
         if d.reported.consistent:
-            out.extend(_wrap("It matches what the model expects.", "  "))
+            out.extend(wrap("It matches what the model expects.", "  "))
         else:
-            out.extend(_wrap("It differs from what the model expects. What could explain it:", "  "))
+            out.extend(wrap("It differs from what the model expects. What could explain it:", "  "))
             for e in d.reported.explanations:
-                out.extend(_wrap(e, "    ", "  - "))
+                out.extend(wrap(e, "    ", "  - "))
     if d.notes:
         out.append("")
         out.append(s.bold("Notes"))
         for n in d.notes:
-            out.extend(_wrap(n, "    ", "  - "))
+            out.extend(wrap(n, "    ", "  - "))
     return "\n".join(out) + "\n"
 
 
 def _finding(i: int, f: Finding, s: Style) -> list[str]:
     tag = f"[{f.evidence.value}{', verified' if f.verified else ''}]"
-    lines = _wrap(f"{f.code}  {f.message} {tag}", "     ", f"  {i}. ")
+    lines = wrap(f"{f.code}  {f.message} {tag}", "     ", f"  {i}. ")
     lines[0] = lines[0].replace(f.code, s.bad(f.code) if f.severity == "error" else s.bold(f.code), 1)
     if f.origin is not None and f.origin.source:
         lines.append(f"     at {f.origin}")
     for detail in f.details:
-        lines.extend(_wrap(detail, "       ", "     - "))
+        lines.extend(wrap(detail, "       ", "     - "))
     for n, fix in enumerate((f.fix, *f.alternatives) if f.fix is not None else f.alternatives):
         side = {"client": "the request", "api": "the API", "either": "the request or the API"}[fix.side]
         label = f"Fix ({side}): " if n == 0 else "Or: "
-        lines.extend(_wrap(label + fix.summary, "       ", "     "))
+        lines.extend(wrap(label + fix.summary, "       ", "     "))
         lines.extend(f"       {x}" for x in (fix.url, fix.curl, *fix.commands) if x)
     lines.append("")
     return lines[:-1] if not lines[-1] else lines
@@ -116,7 +116,7 @@ def render_short(d: Diagnosis, color: bool = False) -> str:
     out = [s.bold(f"{o.request.method} {o.request.url}"), *_answer(o)]
     failed = o.failed_step
     if failed is not None:
-        out.extend(_wrap(f"fails at: {failed.name}: {failed.detail} [{failed.evidence.value}]", "    ", "  "))
+        out.extend(wrap(f"fails at: {failed.name}: {failed.detail} [{failed.evidence.value}]", "    ", "  "))
     if d.findings:
         out.extend(_finding(1, d.findings[0], s))
     return "\n".join(out) + "\n"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from ..model import Api
 from ..timeline import Entry, StageState, Timeline
-from .text import Style, _wrap
+from .text import Style, wrap
 
 SCHEMA_VERSION = 1
 
@@ -50,16 +50,16 @@ def render_timeline(t: Timeline, color: bool = False) -> str:
         out.append("")
         out.append(s.bold("Notes"))
         for n in t.notes:
-            out.extend(_wrap(n, "    ", "  - "))
+            out.extend(wrap(n, "    ", "  - "))
     return "\n".join(out) + "\n"
 
 
 def _entry(e: Entry, s: Style) -> list[str]:
     ev = e.event
-    lines = _wrap(f"{ev.name}  {e.target}", " " * 24, f"  {when(ev.time)}  ")
+    lines = wrap(f"{ev.name}  {e.target}", " " * 24, f"  {when(ev.time)}  ")
     lines[0] = lines[0].replace(ev.name, s.bold(ev.name), 1)
     by = f"by {ev.who}" + (f" via {ev.invoked_by}" if ev.invoked_by and ev.invoked_by not in ev.who else "")
-    lines.extend(_wrap(by, " " * 26, " " * 24))
+    lines.extend(wrap(by, " " * 26, " " * 24))
     if ev.error_code:
         lines.append(" " * 24 + s.dim(f"failed ({ev.error_code}): changed nothing"))
     if e.not_live_on:
@@ -78,23 +78,23 @@ def _stage(st: StageState, t: Timeline, s: Style) -> list[str]:
         head += ", created before the window"
     if st.auto_deploy:
         head += " (auto-deploy)"
-    out = _wrap(head, "    ", "")
+    out = wrap(head, "    ", "")
     if st.auto_deploy and not st.not_live:
-        out.extend(_wrap("changes go live on their own (auto-deploy)", "    ", "    "))
+        out.extend(wrap("changes go live on their own (auto-deploy)", "    ", "    "))
         return out
     if st.deployed_at is None and st.deployed_at_from == "unknown":
-        out.extend(_wrap("its creation time is unknown: cannot say what is not live", "    ", "    "))
+        out.extend(wrap("its creation time is unknown: cannot say what is not live", "    ", "    "))
         return out
     if not st.not_live:
         out.append("    " + s.ok(f"every change shown is live on {st.stage}"))
         return out
     by_id = {e.event.event_id: e for e in t.entries}
     title = f"changed after {st.stage}'s deployment {st.deployment_id}: these are not live on {st.stage}:"
-    out.extend(s.bad(line) for line in _wrap(title, "    ", "    "))
+    out.extend(s.bad(line) for line in wrap(title, "    ", "    "))
     for event_id in st.not_live:
         e = by_id.get(event_id)
         if e is not None:
-            out.extend(_wrap(f"{e.event.name} {e.target} ({_short(e)})", " " * 30, f"      {when(e.event.time)}  "))
+            out.extend(wrap(f"{e.event.name} {e.target} ({_short(e)})", " " * 30, f"      {when(e.event.time)}  "))
     return out
 
 
