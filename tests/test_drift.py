@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -12,13 +10,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from apigw_doctor.cli import main
 from apigw_doctor.drift import BY_KIND, KINDS, DriftReport, StageDrift, compute, diff, http_table, in_time_order
 from apigw_doctor.model import Canary, HttpApi, HttpDeployment, RestApi, RestDeployment, Stage, World
 from apigw_doctor.render.drift import exit_code, render_drift, report, to_json
-from apigw_doctor.sandbox import DemoApi, Sandbox, seed_demo
+from apigw_doctor.sandbox import DemoApi
 from builders import http_api, resources, rest_api, routes, world
-from live.conftest import loopback_only, sandbox  # noqa: F401  (the shared sandbox: moto's server, in process)
+from clirun import run
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "src/apigw_doctor/data/drift.schema.json").read_text())
@@ -386,22 +383,9 @@ def test_a_stage_with_a_canary_is_not_repointed_directly() -> None:
 
 
 # -- the command, end to end against the sandbox (moto's server, seeded through boto3) ---------------------
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
-def demo(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> DemoApi:  # noqa: F811
-    """The demo account, and an environment whose AWS settings reach only the sandbox."""
-    sandbox.reset()
-    for name in [n for n in os.environ if n.upper().startswith("AWS_")]:
-        monkeypatch.delenv(name)
-    for name, value in sandbox.env({}).items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    return seed_demo(sandbox)
+def demo(sandbox_cli: DemoApi) -> DemoApi:
+    return sandbox_cli
 
 
 def test_cli_drift_on_the_sandbox(demo: DemoApi) -> None:

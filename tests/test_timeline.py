@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -16,11 +14,10 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
-from apigw_doctor.cli import main
 from apigw_doctor.errors import InputError
 from apigw_doctor.model import RestApi, World
 from apigw_doctor.render.timeline import render_timeline, report, to_json, unavailable_json
-from apigw_doctor.sandbox import DemoApi, Sandbox, seed_demo
+from apigw_doctor.sandbox import DemoApi
 from apigw_doctor.timeline import (
     PAGE_SIZE,
     TrailEvent,
@@ -32,7 +29,7 @@ from apigw_doctor.timeline import (
     unavailable_line,
 )
 from builders import http_api, rest_api, world
-from live.conftest import loopback_only, sandbox  # noqa: F401  (the shared sandbox: moto's server, in process)
+from clirun import run
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "src/apigw_doctor/data/timeline.schema.json").read_text())
@@ -486,21 +483,9 @@ def test_the_docs_example_is_real_output() -> None:
 
 
 # -- the command -------------------------------------------------------------------------------------------
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
-
-
 @pytest.fixture
-def demo(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> DemoApi:  # noqa: F811
-    """The demo account, and an environment whose AWS settings reach only the sandbox."""
-    sandbox.reset()
-    for name in [n for n in os.environ if n.upper().startswith("AWS_")]:
-        monkeypatch.delenv(name)
-    for name, value in sandbox.env({}).items():
-        monkeypatch.setenv(name, value)
-    return seed_demo(sandbox)
+def demo(sandbox_cli: DemoApi) -> DemoApi:
+    return sandbox_cli
 
 
 def test_cli_on_the_sandbox_says_cloudtrail_is_not_available(demo: DemoApi) -> None:

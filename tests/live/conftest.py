@@ -10,9 +10,6 @@
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,12 +21,6 @@ DEFAULT_PAGE = 25
 MAX_PAGE = 500
 
 
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as box:
-        yield box
-
-
 @pytest.fixture(autouse=True)
 def fresh_state(sandbox: Sandbox) -> None:
     """Every test in tests/live starts with nothing in moto."""
@@ -37,24 +28,8 @@ def fresh_state(sandbox: Sandbox) -> None:
 
 
 @pytest.fixture(autouse=True)
-def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Refuse name look-ups of anything but the loopback interface (a client without ``endpoint_url``)."""
-    real = socket.getaddrinfo
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host not in (None, "localhost") and not _is_loopback(host):
-            raise OSError(f"tests/live reach only the sandbox on 127.0.0.1, not {host!r} (missing endpoint_url?)")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-
-
-def _is_loopback(host: Any) -> bool:
-    text = host.decode() if isinstance(host, bytes) else str(host)
-    try:
-        return ipaddress.ip_address(text.strip("[]")).is_loopback
-    except ValueError:
-        return False
+def _loopback_only(loopback_only: None) -> None:
+    """Every test in tests/live may reach only the loopback interface."""
 
 
 @pytest.fixture
