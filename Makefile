@@ -30,6 +30,7 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(BIN)/python bench/bench_match.py
 	$(BIN)/python bench/bench_cold_start.py
+	$(BIN)/python bench/bench_live.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

@@ -6,69 +6,18 @@ module-level :func:`walk` is the one-shot form. Both are pure: no network, no fi
 
 from __future__ import annotations
 
-from dataclasses import replace
-from urllib.parse import parse_qsl
-
-from ..model import DEFAULT_ROUTE, DEFAULT_STAGE, Api, HttpApi, Method, Resource, RestApi, Route, Stage, World
-from .auth import identity_present, incomplete_signature_message, is_sigv4_signed, non_sigv4_authorization
+from ..model import DEFAULT_STAGE, HttpApi, Method, Resource, RestApi, Route, Stage, World
 from .hosts import HostInfo, classify
-from .outcome import Failure, Matched, Outcome, Resolution, Step
-from .paths import Segments, rename_params, split
+from .http_walk import http_stage
+from .outcome import Failure, Outcome, Resolution, Step
+from .paths import Segments, split
 from .request import Request
-from .responses import Response, ResponseContext, gateway_response, plain_error
-from .router import RouteMatch, Trie
+from .responses import plain_error
+from .rest_walk import rest_stage
+from .router import Trie
+from .state import FORBIDDEN, NO_DEPLOYMENT, NO_RESPONSE, WalkState
 
-NO_RESPONSE = Response(None, (), None, "none")
-NO_DEPLOYMENT = "(none)"
-"""The deployment id of an HTTP API stage that has none and no auto-deploy: it serves no route."""
-FORBIDDEN = "Forbidden"
-
-
-class _Walk:
-    """The mutable state of one walk; finished into a frozen :class:`Outcome`."""
-
-    def __init__(self, request: Request, canary: bool) -> None:
-        self.request = request
-        self.canary = canary
-        self.trace: list[Step] = []
-        self.resolution: Resolution | None = None
-        self.api: Api | None = None
-        self.stage: Stage | None = None
-        self.deployment_id: str | None = None
-        self.working_copy = False
-        self.method: str | None = None
-        self.segments: Segments | None = None
-        self.edge = False
-        """True when CloudFront fronts the entry point (edge-optimized API or custom domain)."""
-
-    def step(self, name: str, ok: bool, detail: str, rule_id: str) -> None:
-        self.trace.append(Step.of(name, ok, detail, rule_id))
-
-    def done(
-        self,
-        response: Response,
-        failure: Failure,
-        matched: Matched | None = None,
-        handler: Method | Route | None = None,
-    ) -> Outcome:
-        if self.edge and response.source == "gateway" and response.status is not None and response.status >= 400:
-            response = replace(response, headers=(*response.headers, ("X-Cache", "Error from cloudfront")))
-        return Outcome(
-            self.request,
-            response,
-            failure,
-            tuple(self.trace),
-            self.resolution,
-            matched,
-            self.api,
-            self.stage,
-            self.deployment_id,
-            self.working_copy,
-            self.canary,
-            self.method,
-            self.segments,
-            handler,
-        )
+__all__ = ["NO_DEPLOYMENT", "Gateway", "walk"]
 
 
 class Gateway:
@@ -129,14 +78,14 @@ class Gateway:
     # -- the walk --------------------------------------------------------------------------------------
     def handle(self, request: Request, canary: bool = False) -> Outcome:
         """Walk ``request``; ``canary=True`` routes it as one of the stage's canary requests."""
-        w = _Walk(request, canary)
+        w = WalkState(request, canary)
         info = classify(request)
         segs = split(request.raw_path)
         if info.kind == "custom-domain":
             return self._custom_domain(w, info, segs)
         return self._execute_api(w, info, segs)
 
-    def _execute_api(self, w: _Walk, info: HostInfo, segs: Segments) -> Outcome:
+    def _execute_api(self, w: WalkState, info: HostInfo, segs: Segments) -> Outcome:
         assert info.api_id is not None or info.kind == "vpce"
         api = self.world.api(info.api_id, info.region) if info.api_id else None
         if api is None:
@@ -188,10 +137,10 @@ class Gateway:
             if not private and info.kind == "vpce":
                 w.step("endpoint", False, "a VPC endpoint routes only to PRIVATE APIs", "endpoint.private")
                 return w.done(plain_error(403, FORBIDDEN, "ForbiddenException"), Failure.PRIVATE)
-            return self._rest_stage(w, api, segs, None)
-        return self._http_stage(w, api, segs, None)
+            return rest_stage(self, w, api, segs, None)
+        return http_stage(self, w, api, segs, None)
 
-    def _custom_domain(self, w: _Walk, info: HostInfo, segs: Segments) -> Outcome:
+    def _custom_domain(self, w: WalkState, info: HostInfo, segs: Segments) -> Outcome:
         domain = self.world.domain(info.host)
         if domain is None:
             w.step(
@@ -247,358 +196,10 @@ class Gateway:
         w.api = api
         rest = segs.drop(len(best.key_segments))
         if isinstance(api, RestApi):
-            return self._rest_stage(w, api, rest, best.stage)
-        return self._http_stage(w, api, rest, best.stage or DEFAULT_STAGE)
+            return rest_stage(self, w, api, rest, best.stage)
+        return http_stage(self, w, api, rest, best.stage or DEFAULT_STAGE)
 
     # -- REST ------------------------------------------------------------------------------------------
-    def _rest_stage(self, w: _Walk, api: RestApi, segs: Segments, mapped_stage: str | None) -> Outcome:
-        if mapped_stage is not None:
-            stage_name, rest = mapped_stage, segs
-        elif not segs.parts:
-            w.step("stage", False, "the URL has no stage segment", "rest.stage.missing")
-            return w.done(plain_error(403, FORBIDDEN, "ForbiddenException"), Failure.STAGE)
-        else:
-            stage_name, rest = segs.parts[0], segs.drop(1)
-        stage = api.stage(stage_name)
-        if stage is None and api.stages_known:
-            names = ", ".join(s.name for s in api.stages) or "none"
-            w.step("stage", False, f"{stage_name!r} is not a stage of {api.id} (stages: {names})", "rest.stage")
-            return w.done(plain_error(403, FORBIDDEN, "ForbiddenException"), Failure.STAGE)
-        w.stage = stage
-        w.resolution = _with_stage(w.resolution, stage_name)
-        resources, dep_id = self.rest_routes(api, stage, w.canary)
-        w.deployment_id = dep_id
-        w.working_copy = dep_id is None
-        if stage is None:
-            w.step(
-                "stage",
-                True,
-                f"stage {stage_name!r} assumed (the source does not list stages)",
-                "rest.deployment.unknown",
-            )
-        else:
-            w.step(
-                "stage",
-                True,
-                f"stage {stage_name!r}" + (" (canary)" if w.canary and stage.canary else ""),
-                "rest.stage",
-            )
-            if dep_id is None:
-                w.step(
-                    "deployment",
-                    True,
-                    f"deployment {stage.deployment_id or '?'}: snapshot not available, "
-                    "the working copy stands in for it",
-                    "rest.deployment.unknown",
-                )
-            else:
-                w.step("deployment", True, f"routes from deployment {dep_id}", "rest.deployment")
-        return self._rest_route(w, api, stage, resources, dep_id, rest)
-
-    def _rest_route(
-        self,
-        w: _Walk,
-        api: RestApi,
-        stage: Stage | None,
-        resources: tuple[Resource, ...],
-        dep_id: str | None,
-        segs: Segments,
-    ) -> Outcome:
-        request = w.request
-        method = request.method
-        override = request.header("X-HTTP-Method-Override")
-        if override and override.strip():
-            method = override.strip().upper()
-            w.step("method", True, f"X-HTTP-Method-Override: {method}", "rest.method-override")
-        w.method = method
-        w.segments = segs
-        if "%2f" in segs.raw.lower():
-            w.step("path", True, "%2F kept inside its segment", "rest.path.encoded-slash")
-        trie = self.rest_trie(api, resources, dep_id or "working")
-        found = trie.match_rest(segs, method)
-        ctx = self._context(api, stage, request, segs, found)
-        if found is None:
-            detail = f"no resource and method match {method} {segs.as_path()}"
-            auth = non_sigv4_authorization(request)
-            if auth is not None:
-                w.step(
-                    "route",
-                    False,
-                    detail + "; the Authorization header is not SigV4",
-                    "rest.miss.authorization-header",
-                )
-                msg = incomplete_signature_message(auth, request)
-                return w.done(plain_error(403, msg, "IncompleteSignatureException"), Failure.ROUTE)
-            w.step("route", False, detail, "rest.miss.sigv4-header" if is_sigv4_signed(request) else "rest.miss")
-            return w.done(gateway_response("MISSING_AUTHENTICATION_TOKEN", api.gateway_responses, ctx), Failure.ROUTE)
-        rule_id = "rest.match.any" if found.method == "ANY" and method != "ANY" else "rest.match"
-        if method == "HEAD" and found.method == "ANY":
-            rule_id = "rest.match.head"
-        w.step(
-            "route",
-            True,
-            f"{method} {segs.as_path()} -> {found.method} {found.template}" + _params_text(found.path_parameters),
-            rule_id,
-        )
-        matched = Matched(found.template, found.method, found.path_parameters)
-        m = found.handler
-        return self._rest_auth(w, api, m, matched, ctx)
-
-    def _rest_auth(self, w: _Walk, api: RestApi, m: Method, matched: Matched, ctx: ResponseContext) -> Outcome:
-        request = w.request
-        if m.authorization_type == "AWS_IAM":
-            if not is_sigv4_signed(request):
-                auth = non_sigv4_authorization(request)
-                if auth is not None:
-                    w.step(
-                        "auth",
-                        False,
-                        "AWS_IAM method; the Authorization header is not SigV4",
-                        "rest.miss.authorization-header",
-                    )
-                    msg = incomplete_signature_message(auth, request)
-                    return w.done(
-                        plain_error(403, msg, "IncompleteSignatureException"), Failure.AUTH_HEADER, matched, m
-                    )
-                w.step("auth", False, "AWS_IAM method called without a SigV4 signature", "rest.auth.iam")
-                return w.done(
-                    gateway_response("MISSING_AUTHENTICATION_TOKEN", api.gateway_responses, ctx),
-                    Failure.IAM,
-                    matched,
-                    m,
-                )
-            w.step(
-                "auth",
-                True,
-                "AWS_IAM: SigV4 signature present (not verified offline)",
-                "rest.auth.iam.signed",
-            )
-        elif m.authorization_type in ("CUSTOM", "COGNITO_USER_POOLS"):
-            authorizer = api.authorizer(m.authorizer_id)
-            sources = authorizer.identity_sources if authorizer else ("method.request.header.Authorization",)
-            if authorizer is not None and authorizer.type == "REQUEST" and not sources:
-                sources = ()
-            if not identity_present(request, sources):
-                w.step(
-                    "auth",
-                    False,
-                    f"{m.authorization_type} authorizer: identity source {', '.join(sources)} missing",
-                    "rest.auth.authorizer",
-                )
-                return w.done(
-                    gateway_response("UNAUTHORIZED", api.gateway_responses, ctx),
-                    Failure.AUTHORIZER,
-                    matched,
-                    m,
-                )
-            w.step(
-                "auth",
-                True,
-                f"{m.authorization_type} authorizer: identity present (decision not evaluated)",
-                "rest.auth.authorizer.decision",
-            )
-        if m.api_key_required:
-            if api.api_key_source == "HEADER" and not request.header("x-api-key"):
-                w.step(
-                    "api-key",
-                    False,
-                    "the method requires an API key and no x-api-key header was sent",
-                    "rest.api-key",
-                )
-                return w.done(
-                    gateway_response("INVALID_API_KEY", api.gateway_responses, ctx),
-                    Failure.API_KEY,
-                    matched,
-                    m,
-                )
-            w.step(
-                "api-key",
-                True,
-                "API key present (validity and usage plan not checked offline)",
-                "rest.api-key.value",
-            )
-        w.step(
-            "integration",
-            True,
-            f"handed to the {m.integration_type or 'method'} integration",
-            "rest.integration",
-        )
-        return w.done(Response(None, (), None, "integration"), Failure.NONE, matched, m)
-
-    def _context(
-        self,
-        api: RestApi | HttpApi,
-        stage: Stage | None,
-        request: Request,
-        segs: Segments,
-        found: RouteMatch[Method] | None,
-    ) -> ResponseContext:
-        return ResponseContext(
-            api_id=api.id,
-            stage=stage.name if stage else "",
-            resource_path=found.template if found else "",
-            path=request.raw_path,
-            http_method=request.method,
-            domain_name=request.host,
-            stage_variables=stage.variables if stage else (),
-            headers=request.headers,
-            query=tuple(parse_qsl(request.query, keep_blank_values=True)),
-            path_parameters=found.path_parameters if found else (),
-        )
-
-    # -- HTTP APIs -------------------------------------------------------------------------------------
-    def _http_stage(self, w: _Walk, api: HttpApi, segs: Segments, mapped_stage: str | None) -> Outcome:
-        stage: Stage | None
-        if mapped_stage is not None:
-            stage, rest = api.stage(mapped_stage), segs
-            if stage is None and api.stages_known:
-                w.step(
-                    "stage",
-                    False,
-                    f"the mapping names stage {mapped_stage!r}, which does not exist",
-                    "http.stage",
-                )
-                return w.done(plain_error(404, "Not Found", None), Failure.STAGE)
-        elif segs.parts and segs.parts[0] != DEFAULT_STAGE and api.stage(segs.parts[0]) is not None:
-            stage, rest = api.stage(segs.parts[0]), segs.drop(1)
-        elif api.stage(DEFAULT_STAGE) is not None:
-            stage, rest = api.stage(DEFAULT_STAGE), segs
-        elif not api.stages_known:
-            stage, rest = None, segs
-        else:
-            first = segs.parts[0] if segs.parts else ""
-            names = ", ".join(s.name for s in api.stages) or "none"
-            w.step(
-                "stage",
-                False,
-                f"{first or '(no segment)'!r} is not a stage and there is no $default stage (stages: {names})",
-                "http.stage",
-            )
-            return w.done(plain_error(404, "Not Found", None), Failure.STAGE)
-        w.stage = stage
-        stage_name = stage.name if stage else DEFAULT_STAGE
-        w.resolution = _with_stage(w.resolution, stage_name)
-        routes, dep_id = self.http_routes(api, stage)
-        w.deployment_id = dep_id
-        w.working_copy = dep_id is None
-        if stage is None:
-            w.step("stage", True, "stage $default assumed (the source does not list stages)", "http.stage")
-        else:
-            w.step("stage", True, f"stage {stage_name!r}", "http.stage")
-            if stage.auto_deploy and not stage.auto_deploy_failed:
-                w.step("deployment", True, "auto-deploy: the current routes are live", "http.deployment")
-            elif dep_id == NO_DEPLOYMENT:
-                w.step(
-                    "deployment",
-                    True,
-                    "no deployment and auto-deploy off: the stage serves no route",
-                    "http.deployment",
-                )
-            elif dep_id is None:
-                w.step(
-                    "deployment",
-                    True,
-                    f"deployment {stage.deployment_id or '?'}: routes not available, the "
-                    "current routes stand in for them",
-                    "rest.deployment.unknown",
-                )
-            else:
-                w.step("deployment", True, f"routes from deployment {dep_id}", "http.deployment")
-        return self._http_route(w, api, stage, routes, dep_id, rest)
-
-    def _http_route(
-        self,
-        w: _Walk,
-        api: HttpApi,
-        stage: Stage | None,
-        routes: tuple[Route, ...],
-        dep_id: str | None,
-        segs: Segments,
-    ) -> Outcome:
-        request = w.request
-        method = request.method
-        w.method = method
-        w.segments = segs
-        if (
-            method == "OPTIONS"
-            and api.cors is not None
-            and request.header("Origin")
-            and request.header("Access-Control-Request-Method")
-        ):
-            w.step("cors", True, "CORS preflight answered by API Gateway", "http.cors")
-            headers = (
-                ("Access-Control-Allow-Origin", ", ".join(api.cors.allow_origins) or "*"),
-                ("Access-Control-Allow-Methods", ", ".join(api.cors.allow_methods) or "*"),
-            )
-            return w.done(Response(204, headers, "", "gateway"), Failure.NONE)
-        trie = self.http_trie(api, routes, dep_id or "working")
-        found = trie.match_http(segs, method)
-        route: Route | None
-        if found is not None:
-            route = found.handler
-            # Routes may name the same position differently (/pets/{id}, /pets/{petId}/toys) and share a trie
-            # node: the names and template come from the route itself.
-            template = route.path or found.template
-            params = rename_params(template, found.path_parameters)
-            matched = Matched(template, found.method, params)
-            w.step(
-                "route",
-                True,
-                f"{method} {segs.as_path()} -> {route.key}" + _params_text(params),
-                "http.match.specificity" if found.method == "ANY" else "http.match",
-            )
-        else:
-            route = next((r for r in routes if r.key == DEFAULT_ROUTE), None)
-            if route is None:
-                w.step(
-                    "route",
-                    False,
-                    f"no route matches {method} {segs.as_path()} and there is no $default route",
-                    "http.miss",
-                )
-                return w.done(plain_error(404, "Not Found", None), Failure.ROUTE)
-            matched = Matched(DEFAULT_ROUTE, "ANY", ())
-            w.step("route", True, f"{method} {segs.as_path()} -> $default route", "http.match")
-        if route.authorization_type == "AWS_IAM" and not is_sigv4_signed(request):
-            w.step("auth", False, "AWS_IAM route called without a SigV4 signature", "http.auth.iam")
-            return w.done(plain_error(403, FORBIDDEN, None), Failure.IAM, matched, route)
-        if route.authorization_type in ("JWT", "CUSTOM"):
-            authorizer = api.authorizer(route.authorizer_id)
-            sources = authorizer.identity_sources if authorizer else ("$request.header.Authorization",)
-            if not identity_present(request, sources):
-                w.step(
-                    "auth",
-                    False,
-                    f"{route.authorization_type} authorizer: identity source missing",
-                    "http.auth.jwt",
-                )
-                extra = (("www-authenticate", "Bearer"),) if route.authorization_type == "JWT" else ()
-                return w.done(plain_error(401, "Unauthorized", None, extra=extra), Failure.AUTHORIZER, matched, route)
-            w.step(
-                "auth",
-                True,
-                f"{route.authorization_type} authorizer: identity present (not evaluated)",
-                "rest.auth.authorizer.decision",
-            )
-        w.step(
-            "integration",
-            True,
-            f"handed to the route's integration {route.target or ''}".rstrip(),
-            "rest.integration",
-        )
-        return w.done(Response(None, (), None, "integration"), Failure.NONE, matched, route)
-
-
-def _with_stage(res: Resolution | None, stage: str) -> Resolution | None:
-    if res is None:
-        return None
-    return Resolution(
-        res.via, res.api_id, res.api_kind, res.region, stage, res.base_path, res.domain, res.mapping_stage
-    )
-
-
-def _params_text(params: tuple[tuple[str, str], ...]) -> str:
-    return (" (" + ", ".join(f"{k}={v}" for k, v in params) + ")") if params else ""
 
 
 def walk(request: Request, world: World, canary: bool = False) -> Outcome:
