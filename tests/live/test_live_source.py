@@ -319,6 +319,17 @@ def test_an_api_in_another_region_is_found_through_regions(sandbox: Sandbox) -> 
     assert diagnose(request, lonely).findings[0].code == "API_NOT_FOUND"
 
 
+def test_regions_all_searches_every_enabled_region(sandbox: Sandbox) -> None:
+    rest_api(sandbox, "farapi0001", region="ap-southeast-2")
+    request = url("farapi0001", "/prod/orders")
+    source = live(sandbox, regions=("all",), pacing=False)
+    world = source.world_for_request(request)
+    assert only(world).region == "ap-southeast-2"
+    assert diagnose(request, world).findings[0].code == "WRONG_REGION"
+    assert source.calls.count("DescribeRegions") == 1
+    assert all(c.operation.startswith(("Get", "Describe")) for c in source.calls)
+
+
 def test_a_mistyped_api_id_reads_the_closest_api_so_the_fix_can_be_checked(sandbox: Sandbox, seeded: DemoApi) -> None:
     request = url("petstore02", "/prod/pets/7")
     source = live(sandbox)
@@ -443,7 +454,7 @@ def test_the_iam_policy_is_valid_and_read_only() -> None:
         assert "NotAction" not in statement and "NotResource" not in statement
         listed = statement["Action"]
         actions.extend([listed] if isinstance(listed, str) else listed)
-    assert sorted(set(actions)) == ["apigateway:GET", "cloudtrail:LookupEvents"]
+    assert sorted(set(actions)) == ["apigateway:GET", "cloudtrail:LookupEvents", "ec2:DescribeRegions"]
     resources = [r for s in policy["Statement"] if "apigateway:GET" in s["Action"] for r in s["Resource"]]
     assert all(r.startswith("arn:aws:apigateway:*::/") for r in resources)
     for part in ("/restapis/*", "/apis/*", "/domainnames/*"):

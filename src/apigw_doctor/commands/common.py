@@ -33,8 +33,9 @@ def add_aws_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--regions",
-        metavar="R1,R2",
-        help="other regions to search for a custom domain, or for an API id not found in the URL's region",
+        metavar="R1,R2|all",
+        help="other regions to search for a custom domain, or for an API id not found in the URL's region "
+        "('all': every region enabled for the account)",
     )
     g.add_argument(
         "--no-pacing",

@@ -43,6 +43,10 @@ class Found:
     answer: JSON
 
 
+ALL_REGIONS = "all"
+"""``--regions all``: every region enabled for the account."""
+
+
 class Resolver:
     def __init__(
         self, caller: Caller, workers: int, default_region: Callable[[], str | None], regions: Sequence[str]
@@ -50,7 +54,8 @@ class Resolver:
         self.caller = caller
         self.workers = workers
         self.default_region = default_region
-        self.regions = tuple(regions)
+        self._regions = tuple(regions)
+        self._expanded: tuple[str, ...] | None = None
         self.notes: list[str] = []
 
     # -- one API -------------------------------------------------------------------------------------------
@@ -91,7 +96,7 @@ class Resolver:
         found = self.find(info.api_id, info.region)
         if found is not None:
             return self._world((self.fetch(found, info.api_id),))
-        for region in self.regions:
+        for region in self.regions():
             if region == info.region:
                 continue
             found = self.find(info.api_id, region)
@@ -110,7 +115,7 @@ class Resolver:
                         ids[text(item, key)] = service
             except CallFailed as exc:
                 self.notes.append(f"Could not list the APIs of {region} ({exc.reason}): no similar id was looked for.")
-        searched = ", ".join((region, *[r for r in self.regions if r != region]))
+        searched = ", ".join((region, *[r for r in self.regions() if r != region]))
         scored = sorted(
             ((difflib.SequenceMatcher(None, api_id.lower(), other.lower()).ratio(), other) for other in ids),
             reverse=True,
@@ -189,9 +194,30 @@ class Resolver:
         return [self.fetch(found, api_id) for api_id, found in sorted(listed, key=lambda pair: pair[0])]
 
     # -- helpers -------------------------------------------------------------------------------------------
+    def regions(self) -> tuple[str, ...]:
+        """The extra regions to search; ``all`` stands for the account's enabled regions (ec2 DescribeRegions)."""
+        if self._expanded is None:
+            expanded: list[str] = []
+            for r in self._regions:
+                if r != ALL_REGIONS:
+                    expanded.append(r)
+                    continue
+                home = self.default_region() or "us-east-1"
+                try:
+                    answer = self.caller.call("ec2", home, "describe_regions")
+                except CallFailed as exc:
+                    self.notes.append(
+                        f"the enabled regions could not be listed ({exc}); only the given ones are searched"
+                    )
+                    continue
+                items = answer.get("Regions")
+                expanded.extend(text(item, "RegionName") or "" for item in (items if isinstance(items, list) else []))
+            self._expanded = tuple(dict.fromkeys(r for r in expanded if r))
+        return self._expanded
+
     def _search_regions(self, region: str | None) -> tuple[str, ...]:
         first = region or self.default_region()
-        regions = tuple(dict.fromkeys(r for r in (first, *([] if region else self.regions)) if r))
+        regions = tuple(dict.fromkeys(r for r in (first, *([] if region else self.regions())) if r))
         if not regions:
             raise InputError("no region: give --region or set AWS_REGION (or AWS_DEFAULT_REGION)", AWS)
         return regions
