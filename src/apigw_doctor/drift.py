@@ -5,217 +5,34 @@ HTTP API default route) with its ``authorizationType`` and ``apiKeyRequired``. D
 route keys between two route tables; which request matches which route does not matter here.
 
     compute(world, ["abc123"])  ->  DriftReport(apis=(ApiDrift(stages=(StageDrift(items=..., fixes=...),)),))
+
+This module compares each stage and lists its items; the parts live beside it: the report model in
+:mod:`.drift_report`, route tables and deployment order in :mod:`.drift_routes`, the fixes in :mod:`.drift_fixes`.
+Every public name is importable from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Sequence
 
-from .diagnosis import commands as cmd
-from .model import HttpApi, HttpDeployment, Resource, RestApi, RestDeployment, Route, Stage, World
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Kind:
-    """One kind of drift item: a stable id, what it means, and whether it counts as drift (exit code 1)."""
-
-    id: str
-    title: str
-    drift: bool = True
-
-
-KINDS: tuple[Kind, ...] = (
-    Kind(id="NO_DEPLOYMENT", title="the stage points at no deployment: it serves no routes"),
-    Kind(id="AUTO_DEPLOY_FAILED", title="the last auto-deploy of an HTTP API stage failed"),
-    Kind(id="UNDEPLOYED_ROUTE", title="a route of the working copy that the stage does not serve"),
-    Kind(id="DELETED_BUT_LIVE", title="a route deleted from the working copy that the stage still serves"),
-    Kind(id="AUTH_CHANGED", title="the route's authorizationType differs between the working copy and the stage"),
-    Kind(id="API_KEY_CHANGED", title="the route's apiKeyRequired differs between the working copy and the stage"),
-    Kind(id="NEWER_DEPLOYMENT", title="a newer deployment exists that the stage does not point at"),
-    Kind(id="CANARY_DIFFERS", title="a route differs between the stage's deployment and its canary deployment"),
-    Kind(
-        id="SNAPSHOT_UNKNOWN",
-        title="cannot compare: the deployment's routes are not available to the source",
-        drift=False,
-    ),
+from .drift_fixes import http_fixes, rest_fixes, show_deployed
+from .drift_report import BY_KIND, KIND_ORDER, KINDS, ApiDrift, DriftFix, DriftItem, DriftReport, Kind, StageDrift
+from .drift_routes import (
+    Change,
+    Deployment,
+    RouteSig,
+    RouteTable,
+    deployed_table,
+    diff,
+    http_table,
+    in_time_order,
+    newest_after,
+    parse_time,
+    rest_table,
+    route_sort_key,
+    stages_serving,
 )
-BY_KIND: dict[str, Kind] = {k.id: k for k in KINDS}
-_ORDER: dict[str, int] = {k.id: i for i, k in enumerate(KINDS)}
-
-
-# -- route tables ------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RouteSig:
-    """A route with the part of its configuration a deployment snapshot records."""
-
-    method: str
-    path: str
-    """The resource path (``/pets/{id}``), or ``$default`` for the HTTP API default route."""
-    authorization_type: str = "NONE"
-    api_key_required: bool = False
-
-    @property
-    def key(self) -> str:
-        return self.path if self.path == "$default" else f"{self.method} {self.path}"
-
-
-RouteTable = Mapping[str, RouteSig]
-
-
-def rest_table(resources: Iterable[Resource]) -> dict[str, RouteSig]:
-    """A REST API's routes: every method of every resource."""
-    sigs = (
-        RouteSig(
-            method=m.http_method,
-            path=r.path,
-            authorization_type=m.authorization_type,
-            api_key_required=m.api_key_required,
-        )
-        for r in resources
-        for m in r.methods
-    )
-    return {s.key: s for s in sigs}
-
-
-def http_table(routes: Iterable[Route]) -> dict[str, RouteSig]:
-    """An HTTP API's routes, by route key."""
-    sigs = (
-        RouteSig(
-            method=r.method,
-            path=r.path if r.path is not None else r.key,
-            authorization_type=r.authorization_type,
-            api_key_required=r.api_key_required,
-        )
-        for r in routes
-    )
-    return {s.key: s for s in sigs}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Change:
-    """How one route differs from table ``a`` (what is live) to table ``b`` (what would be)."""
-
-    what: str
-    """``added`` (only in b), ``removed`` (only in a), ``auth`` or ``api_key`` (in both, different)."""
-    route: str
-    before: str | None = None
-    after: str | None = None
-
-    def line(self) -> str:
-        if self.what == "added":
-            return f"+ {self.route}"
-        if self.what == "removed":
-            return f"- {self.route}"
-        label = "authorization" if self.what == "auth" else "API key required"
-        return f"~ {self.route}: {label} {self.before} -> {self.after}"
-
-
-def _sort_key(route: str) -> tuple[str, str]:
-    method, _, path = route.partition(" ")
-    return (path or method, method if path else "")
-
-
-def diff(a: RouteTable, b: RouteTable) -> tuple[Change, ...]:
-    """The changes from ``a`` to ``b``, sorted by path then method."""
-    out: list[Change] = []
-    for key in sorted(a.keys() | b.keys(), key=_sort_key):
-        old, new = a.get(key), b.get(key)
-        if old is None:
-            out.append(Change(what="added", route=key))
-        elif new is None:
-            out.append(Change(what="removed", route=key))
-        else:
-            if old.authorization_type != new.authorization_type:
-                out.append(Change(what="auth", route=key, before=old.authorization_type, after=new.authorization_type))
-            if old.api_key_required != new.api_key_required:
-                out.append(
-                    Change(
-                        what="api_key",
-                        route=key,
-                        before=str(old.api_key_required).lower(),
-                        after=str(new.api_key_required).lower(),
-                    )
-                )
-    return tuple(out)
-
-
-# -- the report --------------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DriftItem:
-    kind: str
-    message: str
-    route: str | None = None
-    live: str | None = None
-    """The value the stage serves (an authorizationType, ``true``/``false``), when the item compares values."""
-    pending: str | None = None
-    """The value in the working copy (or the newer / canary deployment) that is not live."""
-    deployment_id: str | None = None
-    """The other deployment concerned (the newer one, the canary, the one whose routes are unknown)."""
-    details: tuple[str, ...] = ()
-
-    @property
-    def drift(self) -> bool:
-        return BY_KIND[self.kind].drift
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DriftFix:
-    summary: str
-    commands: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StageDrift:
-    stage: str
-    deployment_id: str | None
-    deployment_created: str | None = None
-    canary_deployment_id: str | None = None
-    canary_percent: float | None = None
-    auto_deploy: bool = False
-    items: tuple[DriftItem, ...] = ()
-    fixes: tuple[DriftFix, ...] = ()
-    """The fix first, then alternatives; empty when there is no drift."""
-
-    @property
-    def drift(self) -> bool:
-        return any(i.drift for i in self.items)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ApiDrift:
-    api_id: str
-    name: str
-    kind: str
-    region: str
-    stages: tuple[StageDrift, ...] = ()
-    notes: tuple[str, ...] = ()
-
-    @property
-    def drift(self) -> bool:
-        return any(s.drift for s in self.stages)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DriftReport:
-    apis: tuple[ApiDrift, ...] = ()
-    missing: tuple[str, ...] = ()
-    """Requested API ids the world does not have."""
-    notes: tuple[str, ...] = ()
-
-    @property
-    def drift(self) -> bool:
-        return any(a.drift for a in self.apis)
-
-    @property
-    def stages(self) -> tuple[StageDrift, ...]:
-        """Every API's stages, in order."""
-        return tuple(s for a in self.apis for s in a.stages)
-
-    @property
-    def item_count(self) -> int:
-        return sum(1 for a in self.apis for s in a.stages for i in s.items if i.drift)
+from .model import HttpApi, RestApi, RestDeployment, Stage, World
 
 
 def compute(world: World, api_ids: Sequence[str] | None = None) -> DriftReport:
@@ -232,46 +49,6 @@ def compute(world: World, api_ids: Sequence[str] | None = None) -> DriftReport:
         missing=missing,
         notes=world.notes,
     )
-
-
-# -- deployments in time order -----------------------------------------------------------------------------
-def parse_time(value: object) -> datetime | None:
-    """An ISO 8601 string or a datetime -> an aware UTC datetime (naive ones are taken as UTC); None otherwise."""
-    if isinstance(value, datetime):
-        t = value
-    elif isinstance(value, str) and value:
-        try:
-            t = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    else:
-        return None
-    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
-
-
-Deployment = RestDeployment | HttpDeployment
-
-
-def in_time_order(deployments: Sequence[Deployment]) -> list[Deployment]:
-    """Oldest first: by creation time when every deployment has one, else in list order."""
-    times = [parse_time(d.created) for d in deployments]
-    if deployments and all(t is not None for t in times):
-        order = sorted(range(len(deployments)), key=lambda i: (times[i], i))
-        return [deployments[i] for i in order]
-    return list(deployments)
-
-
-def newest_after(deployments: Sequence[Deployment], deployment_id: str | None) -> Deployment | None:
-    """The newest deployment if it is newer than ``deployment_id`` (None if that one is the newest or unknown)."""
-    ordered = in_time_order(deployments)
-    ids = [d.id for d in ordered]
-    if deployment_id not in ids or ids[-1] == deployment_id:
-        return None
-    return ordered[-1]
-
-
-def _users(stages: Iterable[Stage], deployment_id: str) -> list[str]:
-    return [s.name for s in stages if s.deployment_id == deployment_id]
 
 
 # -- REST APIs ---------------------------------------------------------------------------------------------
@@ -302,7 +79,7 @@ def _rest_stage(api: RestApi, stage: Stage, working: RouteTable) -> StageDrift:
     canary_dep = api.deployment(stage.canary.deployment_id) if stage.canary else None
     if stage.canary is not None:
         items.extend(_canary_items(api, stage, live, canary_dep))
-    items.sort(key=lambda i: (_ORDER[i.kind], _sort_key(i.route or "")))
+    items.sort(key=lambda i: (KIND_ORDER[i.kind], route_sort_key(i.route or "")))
     return StageDrift(
         stage=stage.name,
         deployment_id=stage.deployment_id,
@@ -310,16 +87,8 @@ def _rest_stage(api: RestApi, stage: Stage, working: RouteTable) -> StageDrift:
         canary_deployment_id=stage.canary.deployment_id if stage.canary else None,
         canary_percent=stage.canary.percent if stage.canary else None,
         items=tuple(items),
-        fixes=_rest_fixes(api, stage, items, working),
+        fixes=rest_fixes(api, stage, items, working),
     )
-
-
-def _snapshot(dep: Deployment | None) -> RouteTable | None:
-    if isinstance(dep, RestDeployment) and dep.resources is not None:
-        return rest_table(dep.resources)
-    if isinstance(dep, HttpDeployment) and dep.routes is not None:
-        return http_table(dep.routes)
-    return None
 
 
 def _live(api: RestApi | HttpApi, stage: Stage, dep: Deployment | None) -> tuple[RouteTable | None, list[DriftItem]]:
@@ -327,7 +96,7 @@ def _live(api: RestApi | HttpApi, stage: Stage, dep: Deployment | None) -> tuple
     if stage.deployment_id is None:
         msg = f"Stage {stage.name!r} points at no deployment: it serves no routes."
         return {}, [DriftItem(kind="NO_DEPLOYMENT", message=msg)]
-    table = _snapshot(dep)
+    table = deployed_table(dep)
     if table is not None:
         return table, []
     why = "is not among the API's deployments" if dep is None else "has no route snapshot in the source"
@@ -337,30 +106,9 @@ def _live(api: RestApi | HttpApi, stage: Stage, dep: Deployment | None) -> tuple
             message=f"Cannot compare: the deployment's routes are not available (deployment {stage.deployment_id}, "
             f"which {stage.name!r} serves, {why}).",
             deployment_id=stage.deployment_id,
-            details=("see them with:", _show_deployed(api, stage.name, stage.deployment_id)),
+            details=("see them with:", show_deployed(api, stage.name, stage.deployment_id)),
         )
     ]
-
-
-def _aws(api: RestApi | HttpApi, template: str, **values: str) -> str:
-    """An ``aws`` command line: each word of ``template`` is one argument, with ``{api}`` and ``values`` filled in.
-
-    ``_aws(api, "apigatewayv2 get-stage --api-id {api} --stage-name {stage}", stage="$default")`` ->
-    ``aws apigatewayv2 get-stage --api-id h1 --stage-name '$default' --region us-east-1``.
-    """
-    return cmd.aws(*(word.format(api=api.id, **values) for word in template.split()), region=api.region)
-
-
-def _show_deployed(api: RestApi | HttpApi, stage: str, deployment_id: str) -> str:
-    if isinstance(api, RestApi):
-        return _aws(
-            api, "apigateway get-deployment --rest-api-id {api} --deployment-id {d} --embed apisummary", d=deployment_id
-        )
-    return _aws(
-        api,
-        "apigatewayv2 export-api --api-id {api} --specification OAS30 --output-type JSON --stage-name {s} routes.json",
-        s=stage,
-    )
 
 
 def _miss(api: RestApi | HttpApi) -> str:
@@ -399,7 +147,7 @@ def _newer_item(api: RestApi | HttpApi, stage: Stage, dep: Deployment | None) ->
     about = []
     if newest.created:
         about.append(f"created {newest.created}")
-    users = _users(api.stages, newest.id)
+    users = stages_serving(api.stages, newest.id)
     if users:
         about.append("serves " + ", ".join(repr(u) for u in users))
     canaries = [s.name for s in api.stages if s.canary is not None and s.canary.deployment_id == newest.id]
@@ -407,7 +155,7 @@ def _newer_item(api: RestApi | HttpApi, stage: Stage, dep: Deployment | None) ->
         about.append("the canary of " + ", ".join(repr(c) for c in canaries))
     suffix = f" ({'; '.join(about)})" if about else ""
     msg = f"Deployment {newest.id}{suffix} is newer than {dep.id}, which {stage.name!r} serves."
-    before, after = _snapshot(dep), _snapshot(newest)
+    before, after = deployed_table(dep), deployed_table(newest)
     if before is None or after is None:
         details: tuple[str, ...] = ("the changes it would bring are not known: a route snapshot is not available",)
     else:
@@ -430,7 +178,7 @@ def _canary_items(
     assert stage.canary is not None
     cid, pct = stage.canary.deployment_id, stage.canary.percent
     rest_pct = _percent(100 - pct)
-    canary = _snapshot(canary_dep)
+    canary = deployed_table(canary_dep)
     if canary is None:
         return [
             DriftItem(
@@ -438,7 +186,7 @@ def _canary_items(
                 message=f"Cannot compare the canary: the deployment's routes are not available (canary deployment "
                 f"{cid} of {stage.name!r}).",
                 deployment_id=cid,
-                details=("see them with:", _show_deployed(api, stage.name, cid)),
+                details=("see them with:", show_deployed(api, stage.name, cid)),
             )
         ]
     if base is None:
@@ -469,88 +217,6 @@ def _canary_items(
     return out
 
 
-_WORKING_KINDS = frozenset({"NO_DEPLOYMENT", "UNDEPLOYED_ROUTE", "DELETED_BUT_LIVE", "AUTH_CHANGED", "API_KEY_CHANGED"})
-
-
-def _rest_fixes(api: RestApi, stage: Stage, items: Sequence[DriftItem], working: RouteTable) -> tuple[DriftFix, ...]:
-    kinds = {i.kind for i in items}
-    fixes: list[DriftFix] = []
-    newer = next((i.deployment_id for i in items if i.kind == "NEWER_DEPLOYMENT"), None)
-    newer_dep = api.deployment(newer)
-    if kinds & _WORKING_KINDS and stage.canary is None:
-        fixes.append(
-            DriftFix(
-                summary=f"Deploy the working copy to {stage.name!r} (this publishes every pending change of the API, "
-                "not only these routes).",
-                commands=(cmd.redeploy_rest(api, stage.name, "deploy the working copy"),),
-            )
-        )
-    elif kinds & _WORKING_KINDS and stage.canary is not None:
-        deploy = _aws(
-            api,
-            "apigateway create-deployment --rest-api-id {api} --stage-name {s} --canary-settings percentTraffic={p} "
-            "--description {d}",
-            s=stage.name,
-            p=f"{stage.canary.percent:g}",
-            d="apigw-doctor: deploy the working copy",
-        )
-        fixes.append(
-            DriftFix(
-                summary=f"Deploy the working copy as the canary of {stage.name!r}, then promote it (a stage with a "
-                "canary takes new deployments through its canary).",
-                commands=(deploy, _canary_fixes(api, stage)[0].commands[0]),
-            )
-        )
-    if newer_dep is not None and stage.canary is None:
-        same = _snapshot(newer_dep) == working
-        if not fixes or same:
-            fixes.append(
-                DriftFix(
-                    summary=f"Point {stage.name!r} at the newer deployment {newer_dep.id}"
-                    + (" (it has the working copy's routes)." if same else "."),
-                    commands=(cmd.point_stage(api, stage.name, newer_dep.id),),
-                )
-            )
-    if stage.canary is not None and ("CANARY_DIFFERS" in kinds or newer == stage.canary.deployment_id):
-        fixes.extend(_canary_fixes(api, stage))
-    elif stage.canary is not None and newer_dep is not None and not fixes:
-        remove = _canary_fixes(api, stage)[1].commands
-        fixes.append(
-            DriftFix(
-                summary=f"Remove the canary (a stage with a canary cannot be re-pointed), then point {stage.name!r} "
-                f"at the newer deployment {newer_dep.id}.",
-                commands=(*remove, cmd.point_stage(api, stage.name, newer_dep.id)),
-            )
-        )
-    return tuple(fixes)
-
-
-def _canary_fixes(api: RestApi, stage: Stage) -> list[DriftFix]:
-    assert stage.canary is not None
-
-    def update(ops: str) -> str:
-        return _aws(
-            api, "apigateway update-stage --rest-api-id {api} --stage-name {s} --patch-operations " + ops, s=stage.name
-        )
-
-    return [
-        DriftFix(
-            summary=f"Promote the canary: {stage.name!r} serves deployment {stage.canary.deployment_id} to every "
-            "request.",
-            commands=(
-                update(
-                    "op=replace,path=/canarySettings/percentTraffic,value=0.0 "
-                    "op=copy,from=/canarySettings/deploymentId,path=/deploymentId"
-                ),
-            ),
-        ),
-        DriftFix(
-            summary=f"Remove the canary: {stage.name!r} serves deployment {stage.deployment_id} to every request.",
-            commands=(update("op=remove,path=/canarySettings"),),
-        ),
-    ]
-
-
 # -- HTTP APIs ---------------------------------------------------------------------------------------------
 def _http_stage(api: HttpApi, stage: Stage, working: RouteTable) -> StageDrift:
     items: list[DriftItem] = []
@@ -574,59 +240,15 @@ def _http_stage(api: HttpApi, stage: Stage, working: RouteTable) -> StageDrift:
         newer = _newer_item(api, stage, dep)
         if newer is not None:
             items.append(newer)
-    items.sort(key=lambda i: (_ORDER[i.kind], _sort_key(i.route or "")))
+    items.sort(key=lambda i: (KIND_ORDER[i.kind], route_sort_key(i.route or "")))
     return StageDrift(
         stage=stage.name,
         deployment_id=stage.deployment_id,
         deployment_created=dep.created if dep is not None else None,
         auto_deploy=stage.auto_deploy,
         items=tuple(items),
-        fixes=_http_fixes(api, stage, items, working),
+        fixes=http_fixes(api, stage, items, working),
     )
-
-
-def _http_fixes(api: HttpApi, stage: Stage, items: Sequence[DriftItem], working: RouteTable) -> tuple[DriftFix, ...]:
-    kinds = {i.kind for i in items}
-    if "AUTO_DEPLOY_FAILED" in kinds:
-        read = _aws(
-            api,
-            "apigatewayv2 get-stage --api-id {api} --stage-name {s} --query LastDeploymentStatusMessage",
-            s=stage.name,
-        )
-        return (
-            DriftFix(
-                summary=f"Read why the auto-deploy of {stage.name!r} failed and fix that cause; the next change to "
-                "the API starts a new auto-deploy.",
-                commands=(read,),
-            ),
-        )
-    fixes: list[DriftFix] = []
-    if kinds & _WORKING_KINDS:
-        fixes.append(
-            DriftFix(
-                summary=f"Deploy the current routes to {stage.name!r}.",
-                commands=cmd.redeploy_http(api, stage.name),
-            )
-        )
-    newer = next((i.deployment_id for i in items if i.kind == "NEWER_DEPLOYMENT"), None)
-    newer_dep = api.deployment(newer)
-    if newer_dep is not None:
-        same = _snapshot(newer_dep) == working
-        if not fixes or same:
-            point = _aws(
-                api,
-                "apigatewayv2 update-stage --api-id {api} --stage-name {s} --deployment-id {d}",
-                s=stage.name,
-                d=newer_dep.id,
-            )
-            fixes.append(
-                DriftFix(
-                    summary=f"Point {stage.name!r} at the newer deployment {newer_dep.id}"
-                    + (" (it has the current routes)." if same else "."),
-                    commands=(point,),
-                )
-            )
-    return tuple(fixes)
 
 
 __all__ = [
