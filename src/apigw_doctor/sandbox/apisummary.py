@@ -29,9 +29,9 @@ measured in ``../shared/reference/moto.md`` (and re-checked against moto 5.2.5):
 
 Left as moto has them (a real account would return more, and nothing here is invented): no data plane
 (execute-api URLs are not served), no CloudTrail events, no paging (``limit``/``position`` ignored: the
-tests add AWS's 25-per-page in a client hook), ``get_export`` showing the working copy as Swagger 2, the
+tests add AWS's 25-per-page in a client hook), the
 default gateway responses not listed, v1 and v2 custom domains in separate stores (moto.md §9.7), no
-``test_invoke_method``.
+``test_invoke_method``. GetExport is made to answer like AWS by the sibling module ``export.py``.
 
 :func:`install` is idempotent and thread-safe; the sandbox calls it before starting a server (routes are
 read when a server builds its URL map, so fix 4 reaches servers started after it). :func:`uninstall`

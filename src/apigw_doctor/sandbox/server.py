@@ -1,5 +1,9 @@
 """The embedded AWS: moto's server in this process, on 127.0.0.1 and a free port, answering boto3 like AWS.
 
+Before it starts, the fidelity modules patch moto server-side: ``apisummary`` (deployment snapshots,
+GetDeployment ``embed=apisummary`` and a few read-side gaps) and ``export`` (GetExport from the stage's
+deployment, as AWS writes it). See docs/sandbox.md.
+
 ::
 
     with Sandbox() as box:                       # starts in a few ms; the first API Gateway call takes ~0.6 s
@@ -66,11 +70,13 @@ class Sandbox:
         """Bind a free port on 127.0.0.1 and serve. Starting a running Sandbox is an error."""
         from moto.server import ThreadedMotoServer
 
+        from . import export
         from .apisummary import install
 
         if self._server is not None:
             raise SandboxError(f"the sandbox is already running on {self.endpoint_url}")
         install()
+        export.install()
         if self.quiet:
             _quiet_werkzeug()
         server = ThreadedMotoServer(ip_address=HOST, port=0, verbose=False)
