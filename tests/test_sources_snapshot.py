@@ -140,6 +140,7 @@ def full_world() -> World:
         tags=(("team", "pets"), ("env", "prod")),
         origin=o,
         id_known=False,
+        source_kind="live",
         notes=("a note", "another"),
     )
     routes = (
@@ -183,6 +184,7 @@ def full_world() -> World:
         tags=(("k", "v"),),
         origin=o,
         id_known=False,
+        source_kind="live",
         notes=("n",),
     )
     domains = (

@@ -81,6 +81,8 @@ class HttpApi:
     origin: Origin = NO_ORIGIN
     id_known: bool = True
     notes: tuple[str, ...] = ()
+    source_kind: str = ""
+    """Where it was read from: ``openapi``, ``snapshot``, ``live``, ``cloudformation``, ``sam``, ``terraform``..."""
 
     @property
     def endpoint_type(self) -> str:

@@ -117,6 +117,8 @@ class RestApi:
     """False when the source carries no API id (it was bound to the request's id, an assumption)."""
     notes: tuple[str, ...] = field(default=())
     """What the source could not verify, shown with every diagnosis of this API."""
+    source_kind: str = ""
+    """Where it was read from: ``openapi``, ``snapshot``, ``live``, ``cloudformation``, ``sam``, ``terraform``..."""
 
     def stage(self, name: str) -> Stage | None:
         for s in self.stages:

@@ -161,6 +161,7 @@ def _rest_api(api: RestApi) -> JSON:
             "tags": dict(api.tags),
             "id_known": api.id_known,
             "notes": list(api.notes),
+            "source_kind": api.source_kind,
         },
         api.origin,
     )
@@ -191,6 +192,7 @@ def _http_api(api: HttpApi) -> JSON:
             "tags": dict(api.tags),
             "id_known": api.id_known,
             "notes": list(api.notes),
+            "source_kind": api.source_kind,
         },
         api.origin,
     )

@@ -41,6 +41,7 @@ FIELDS: dict[str, frozenset[str]] = {
             "authorizers",
             "tags",
             "id_known",
+            "source_kind",
             "notes",
             "origin",
         }
@@ -61,6 +62,7 @@ FIELDS: dict[str, frozenset[str]] = {
             "authorizers",
             "tags",
             "id_known",
+            "source_kind",
             "notes",
             "origin",
         }

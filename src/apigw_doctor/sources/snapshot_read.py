@@ -106,6 +106,7 @@ def _rest_api(value: object, origin: Origin) -> RestApi:
         origin=origin,
         id_known=o.flag("id_known", True),
         notes=o.strings("notes"),
+        source_kind=o.text("source_kind"),
     )
 
 
@@ -136,6 +137,7 @@ def _http_api(value: object, origin: Origin) -> HttpApi:
         origin=origin,
         id_known=o.flag("id_known", True),
         notes=o.strings("notes"),
+        source_kind=o.text("source_kind"),
     )
 
 

@@ -12,8 +12,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from typing import NoReturn
+
+from ..errors import InputError
 from ..model import DEFAULT_ROUTE, HTTP_METHODS, Origin, Resource, Route
-from .document import fail
+
+
+class ImpossibleTree(InputError):
+    """A route tree AWS would refuse. ``check`` reports it as a finding at ``origin``; other commands stop."""
+
+    def __init__(self, message: str, origin: Origin) -> None:
+        super().__init__(message, str(origin))
+        self.origin = origin
+
+
+def fail(message: str, origin: Origin) -> NoReturn:
+    raise ImpossibleTree(message, origin)
 
 LITERAL_SEGMENT = re.compile(r"[A-Za-z0-9_\-.,:]+")
 VARIABLE_SEGMENT = re.compile(r"\{[A-Za-z0-9_\-.]+\+?\}")
