@@ -143,3 +143,13 @@ def test_ids_are_unique_stable_and_well_formed() -> None:
     assert all(len(i) == 8 and i.startswith("APIGW") and i[5:].isdigit() for i in seen)
     assert all(m.severity in ("error", "warning", "info") for m in METAS)
     assert len({m.name for m in METAS}) == len(METAS)
+
+
+def test_every_rule_is_documented_with_a_bad_and_a_good_example() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "checks.md").read_text()
+    for meta in METAS:
+        assert f"| {meta.id} | {meta.name} | {meta.severity} |" in docs, meta.id
+        section = docs.split(f"## {meta.id} {meta.name}", 1)[1].split("\n## ", 1)[0]
+        assert "Bad" in section and "Good" in section, meta.id
