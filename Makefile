@@ -28,9 +28,11 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/bench_match.py
 	$(BIN)/python bench/bench_cold_start.py
 	$(BIN)/python bench/bench_live.py
+	$(BIN)/python bench/bench_check.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

@@ -89,7 +89,8 @@ def test_malformed_text_has_line_and_column(tmp_path: Path, text: str, name: str
         (
             "title: x\n",
             "not an API description: expected an OpenAPI 3 ('openapi: 3.x'), Swagger 2 "
-            '(\'swagger: "2.0"\') or apigw-doctor snapshot ("format": "apigw-doctor/world") file',
+            "('swagger: \"2.0\"'), CloudFormation/SAM template, terraform show -json or apigw-doctor snapshot "
+            '("format": "apigw-doctor/world") file',
         ),
     ],
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import cors, deploys, routes
+from . import cfn, cors, deploys, routes, terraform
 from .core import Check, CheckFinding, CheckInput, CheckMeta
 
 VARIABLE_SIBLINGS = CheckMeta(
@@ -29,6 +29,11 @@ def refused_trees(data: CheckInput) -> Iterator[CheckFinding]:
 
 
 CHECKS: tuple[Check, ...] = (
+    Check(cfn.NOT_REDEPLOYED, cfn.not_redeployed),
+    Check(cfn.BEFORE_METHODS, cfn.before_methods),
+    Check(cfn.NOT_REDEPLOYED, terraform.not_redeployed),
+    Check(cfn.BEFORE_METHODS, terraform.before_methods),
+    Check(terraform.DESTROY_FIRST, terraform.destroy_first),
     Check(routes.ROOT_BESIDE_PROXY, routes.root_beside_proxy),
     Check(routes.PROXY_PARENT, routes.proxy_parent),
     Check(cors.OPTIONS_MISSING, cors.options_missing),
@@ -42,5 +47,5 @@ CHECKS: tuple[Check, ...] = (
     Check(routes.IAM_METHOD, routes.iam_method),
 )
 
-METAS: tuple[CheckMeta, ...] = (*(c.meta for c in CHECKS), deploys.MAPPING_STAGE_NONE)
+METAS: tuple[CheckMeta, ...] = tuple(dict.fromkeys((*(c.meta for c in CHECKS), deploys.MAPPING_STAGE_NONE)))
 """Every rule a finding can carry (a check function may emit more than one rule)."""

@@ -8,8 +8,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..model import Origin, World
+
+if TYPE_CHECKING:
+    from ..sources.cloudformation import Template
+    from ..sources.terraform import TerraformConfig
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
@@ -58,6 +63,10 @@ class CheckInput:
     world: World
     refused: tuple[tuple[str, Origin], ...] = ()
     """(message, origin) of each file a source refused because AWS would refuse its route tree."""
+    templates: tuple[Template, ...] = ()
+    """CloudFormation templates as CloudFormation sees them (SAM expanded), for checks on the template itself."""
+    terraform: tuple[TerraformConfig, ...] = ()
+    """Terraform configurations (typed resources with arguments, references and lines), for the same."""
 
 
 CheckFn = Callable[[CheckInput], Iterable[CheckFinding]]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..model import Method, Resource, RestApi
 from .core import CheckFinding, CheckInput, CheckMeta, Snippet
-from .snippets import language, method_on
+from .snippets import integration_for, method_on
 
 ROOT_BESIDE_PROXY = CheckMeta(
     id="APIGW010",
@@ -38,7 +38,7 @@ IAM_METHOD = CheckMeta(
     help="Unsigned calls to it get 403 Missing Authentication Token, not 401: clients must sign with SigV4.",
 )
 
-_DECLARED_INTEGRATIONS = ("cloudformation", "sam", "terraform", "terraform-plan")
+_DECLARED_INTEGRATIONS = ("cloudformation", "sam", "terraform", "terraform-plan", "terraform-state")
 """Sources that declare every integration, so a missing one is real (an export may simply omit them)."""
 
 
@@ -48,8 +48,14 @@ def _rest_apis(data: CheckInput) -> Iterator[RestApi]:
             yield api
 
 
-def _greedy_children(api: RestApi, parent: Resource) -> list[Resource]:
-    return [r for r in api.resources if r.parent_path == parent.path and r.is_greedy and r.methods]
+def _greedy_children(api: RestApi) -> dict[str, list[Resource]]:
+    """Parent path -> its {proxy+} children that have methods (one pass over the resources)."""
+    children: dict[str, list[Resource]] = {}
+    for r in api.resources:
+        parent = r.parent_path
+        if parent is not None and r.is_greedy and r.methods:
+            children.setdefault(parent, []).append(r)
+    return children
 
 
 def root_beside_proxy(data: CheckInput) -> Iterator[CheckFinding]:
@@ -57,7 +63,7 @@ def root_beside_proxy(data: CheckInput) -> Iterator[CheckFinding]:
         root = api.resource("/")
         if root is None or root.methods:
             continue
-        for proxy in _greedy_children(api, root):
+        for proxy in _greedy_children(api).get("/", []):
             yield CheckFinding(
                 check_id=ROOT_BESIDE_PROXY.id,
                 severity=ROOT_BESIDE_PROXY.severity,
@@ -71,10 +77,11 @@ def root_beside_proxy(data: CheckInput) -> Iterator[CheckFinding]:
 
 def proxy_parent(data: CheckInput) -> Iterator[CheckFinding]:
     for api in _rest_apis(data):
+        greedy = _greedy_children(api)
         for parent in api.resources:
             if parent.path == "/" or parent.methods:
                 continue
-            for proxy in _greedy_children(api, parent):
+            for proxy in greedy.get(parent.path, []):
                 yield CheckFinding(
                     check_id=PROXY_PARENT.id,
                     severity=PROXY_PARENT.severity,
@@ -105,12 +112,15 @@ def no_integration(data: CheckInput) -> Iterator[CheckFinding]:
                     "deployment fails and the stage keeps its old routes.",
                     origin=m.origin if m.origin.source else r.origin,
                     subject=f"{api.id}:{m.http_method} {r.path}",
-                    fix=Snippet(
-                        language=language(api),
-                        text="an integration for the method (AWS_PROXY to a function, HTTP_PROXY, or MOCK)",
-                        summary="declare the method's integration",
-                    ),
+                    fix=integration_for(api, r.path, m.http_method, _method_name(m)),
                 )
+
+
+def _method_name(m: Method) -> str:
+    """The method's name in its source: the logical id (CloudFormation) or resource name (Terraform)."""
+    pointer = m.origin.pointer.rstrip("/")
+    name = pointer.rsplit("/", 1)[-1].rsplit(".", 1)[-1] if pointer else ""
+    return name or m.http_method.lower()
 
 
 def iam_method(data: CheckInput) -> Iterator[CheckFinding]:

@@ -19,7 +19,8 @@ def language(api: RestApi | HttpApi) -> str:
 
 def tf_name(api: RestApi | HttpApi) -> str:
     """The Terraform resource name of the API (its address without the type), for references in snippets."""
-    return api.id.split(".")[-1] if "." in api.id else api.id
+    address = api.origin.pointer if api.source_kind.startswith("terraform") and api.origin.pointer else api.id
+    return address.split("[", 1)[0].rsplit(".", 1)[-1]
 
 
 def method_on(api: RestApi, path: str, http_method: str, copy_of: str | None, why: str) -> Snippet:
@@ -78,3 +79,32 @@ def method_on(api: RestApi, path: str, http_method: str, copy_of: str | None, wh
             f"aws apigateway create-deployment --rest-api-id {api.id} --stage-name <stage> --region {api.region}\n"
         )
     return Snippet(language=lang, text=text, summary=why)
+
+
+def integration_for(api: RestApi, path: str, http_method: str, method_name: str) -> Snippet:
+    """Declare the integration of ``http_method`` ``path`` (a Lambda proxy, the most common; adjust the target)."""
+    lang = language(api)
+    if lang == "terraform":
+        text = (
+            f'resource "aws_api_gateway_integration" "{method_name}" {{\n'
+            f"  rest_api_id             = aws_api_gateway_rest_api.{tf_name(api)}.id\n"
+            f"  resource_id             = aws_api_gateway_method.{method_name}.resource_id\n"
+            f"  http_method             = aws_api_gateway_method.{method_name}.http_method\n"
+            '  type                    = "AWS_PROXY"\n'
+            '  integration_http_method = "POST"\n'
+            "  uri                     = aws_lambda_function.<handler>.invoke_arn\n"
+            "}\n"
+        )
+    elif lang in ("cloudformation", "sam"):
+        text = (
+            f"{method_name}:\n  Type: AWS::ApiGateway::Method\n  Properties:\n    Integration:\n"
+            "      Type: AWS_PROXY\n      IntegrationHttpMethod: POST\n"
+            "      Uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Handler.Arn}"
+            "/invocations\n"
+        )
+    else:
+        text = (
+            f"aws apigateway put-integration --rest-api-id {api.id} --resource-id <id of {path}> "
+            f"--http-method {http_method} --type AWS_PROXY --integration-http-method POST --uri <lambda invoke uri>\n"
+        )
+    return Snippet(language=lang, text=text, summary=f"declare the integration of {http_method} {path}")

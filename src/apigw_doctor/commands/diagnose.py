@@ -36,7 +36,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="append",
         default=[],
         metavar="FILE|live",
-        help="an OpenAPI/Swagger export (JSON or YAML), a snapshot file (repeatable), or 'live' (the default): "
+        help="an OpenAPI/Swagger export (JSON or YAML), a CloudFormation or SAM template, a Terraform file or "
+        "directory (or terraform show -json output), a snapshot file (repeatable), or 'live' (the default): "
         "the AWS account the credentials reach",
     )
     d.add_argument("--saw", type=int, metavar="STATUS", help="the status the client got, to compare")

@@ -186,7 +186,12 @@ def _notes(world: World, outcome: Outcome) -> tuple[str, ...]:
     if api is not None:
         notes.extend(api.notes)
         if not api.id_known:
-            notes.append(f"The source carries no API id; it was taken to be {api.id}, the request's.")
+            if outcome.resolution is not None and outcome.resolution.via != "custom-domain":
+                notes.append(
+                    f"The source carries no API id (not deployed yet); it was taken to be {api.id}, the URL's."
+                )
+            else:
+                notes.append(f"The source carries no API id (not deployed yet); it is named {api.id} here.")
     for step in outcome.trace:
         if step.evidence is Evidence.ASSUMED:
             notes.append(f"Assumed: {step.detail}.")

@@ -8,45 +8,68 @@ location (``file``, ``file:line:col`` or ``file#/json/pointer``), never a traceb
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from ..errors import InputError
 from ..model import World
+from .cloudformation import load_template, read_template, template_kind
 from .document import Document, read_document
 from .openapi import API_KINDS, BASEPATH_MODES, check_options, load_openapi
 from .snapshot import dumps_world, is_snapshot, load_snapshot, snapshot_schema, world_to_dict, write_snapshot
 from .snapshot_format import FORMAT, VERSION
 from .snapshot_read import world_from_dict
+from .terraform import is_terraform_json, is_terraform_path, load_terraform, load_terraform_json
 
-SNAPSHOT, OPENAPI3, SWAGGER2 = "snapshot", "openapi3", "swagger2"
+SNAPSHOT, OPENAPI3, SWAGGER2, TERRAFORM = "snapshot", "openapi3", "swagger2", "terraform"
 
 
 def detect_kind(doc: Document) -> str:
-    """``snapshot``, ``openapi3`` or ``swagger2``; InputError when the file is none of them."""
+    """``snapshot``, ``openapi3``, ``swagger2``, ``cloudformation``, ``sam`` or ``terraform``; else InputError."""
     data = doc.data
     if is_snapshot(data):
         return SNAPSHOT
+    template = template_kind(data)
+    if template is not None:
+        return template
     if "openapi" in data:
         return OPENAPI3
     if "swagger" in data:
         return SWAGGER2
+    if is_terraform_json(data):
+        return TERRAFORM
     if "format" in data:
         raise InputError(
             f'unknown "format" {data["format"]!r} (a snapshot has "format": "{FORMAT}")', f"{doc.path}#/format"
         )
     raise InputError(
         "not an API description: expected an OpenAPI 3 ('openapi: 3.x'), Swagger 2 "
-        f'(\'swagger: "2.0"\') or apigw-doctor snapshot ("format": "{FORMAT}") file',
+        f"('swagger: \"2.0\"'), CloudFormation/SAM template, terraform show -json or apigw-doctor snapshot "
+        f'("format": "{FORMAT}") file',
         doc.path,
     )
 
 
 def load_file(path: str, *, basepath_mode: str = "split", api_kind: str | None = None) -> World:
     """One file -> a World (see :func:`load`)."""
+    if is_terraform_path(path):
+        return load_terraform(path)
+    template = read_template(path)
+    if template is not None:
+        return load_template(template)
     doc = read_document(path)
-    if detect_kind(doc) == SNAPSHOT:
-        return world_from_dict(doc.data, doc.path)
-    return load_openapi(doc, basepath_mode=basepath_mode, api_kind=api_kind)
+    kind = detect_kind(doc)
+    if kind == SNAPSHOT:
+        return _stamp(world_from_dict(doc.data, doc.path), "snapshot")
+    if kind == TERRAFORM:
+        return load_terraform_json(doc)
+    return _stamp(load_openapi(doc, basepath_mode=basepath_mode, api_kind=api_kind), "openapi")
+
+
+def _stamp(world: World, kind: str) -> World:
+    """Record where each API was read from (``source_kind``) when the reader did not."""
+    apis = tuple(a if a.source_kind else dataclasses.replace(a, source_kind=kind) for a in world.apis)
+    return dataclasses.replace(world, apis=apis)
 
 
 def load(paths: Sequence[str], *, basepath_mode: str = "split", api_kind: str | None = None) -> World:

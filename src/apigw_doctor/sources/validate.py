@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
 from typing import NoReturn
 
 from ..errors import InputError
@@ -28,6 +27,7 @@ class ImpossibleTree(InputError):
 
 def fail(message: str, origin: Origin) -> NoReturn:
     raise ImpossibleTree(message, origin)
+
 
 LITERAL_SEGMENT = re.compile(r"[A-Za-z0-9_\-.,:]+")
 VARIABLE_SEGMENT = re.compile(r"\{[A-Za-z0-9_\-.]+\+?\}")

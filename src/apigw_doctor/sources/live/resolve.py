@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...errors import InputError
 from ...gateway import Request
@@ -223,4 +223,5 @@ class Resolver:
         return regions
 
     def _world(self, apis: tuple[Api, ...], domains: tuple[DomainName, ...] = ()) -> World:
-        return World(apis=apis, domains=domains, notes=tuple(dict.fromkeys(self.notes)))
+        live = tuple(a if a.source_kind else replace(a, source_kind="live") for a in apis)
+        return World(apis=live, domains=domains, notes=tuple(dict.fromkeys(self.notes)))
