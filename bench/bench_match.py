@@ -60,20 +60,20 @@ def build_resources(n: int) -> tuple[Resource, ...]:
         routes += service_routes(i)[: n - len(routes)]
         i += 1
     return tuple(
-        Resource(path, tuple(Method(m, integration_type="MOCK") for m in methods), id=f"r{k}")
+        Resource(path=path, methods=tuple(Method(http_method=m, integration_type="MOCK") for m in methods), id=f"r{k}")
         for k, (path, methods) in enumerate(routes)
     )
 
 
 def build_world(resources: tuple[Resource, ...]) -> World:
     api = RestApi(
-        "bench01",
+        id="bench01",
         endpoint_type="REGIONAL",
         resources=resources,
-        deployments=(RestDeployment("d1", resources),),
-        stages=(Stage("prod", "d1"),),
+        deployments=(RestDeployment(id="d1", resources=resources),),
+        stages=(Stage(name="prod", deployment_id="d1"),),
     )
-    return World((api,))
+    return World(apis=(api,))
 
 
 def services_in(resources: tuple[Resource, ...]) -> int:
