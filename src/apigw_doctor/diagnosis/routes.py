@@ -371,6 +371,8 @@ def _integration_args(api: RestApi, proxy: str, m: Method) -> tuple[tuple[str, .
         return (), ("--type", "MOCK")
     before: tuple[str, ...] = ()
     uri = m.integration_uri
+    if uri and ("${" in uri or not uri.startswith(("arn:", "http://", "https://"))):
+        uri = None  # unresolved in infrastructure code (${Fn.Arn}, a Terraform reference): read the deployed one
     if not uri:
         setter, rid = cmd.resource_id_var(api, api.resource(proxy), proxy, "PROXY_ID")
         rid_arg = f'"{rid}"' if rid.startswith("$") else rid
