@@ -35,7 +35,7 @@ class Document:
 
 def read_document(path: str) -> Document:
     """Read ``path`` and parse it as JSON or YAML (by content; the extension only breaks ties)."""
-    text = _read_text(path)
+    text = read_text(path)
     if not text.strip():
         raise InputError("the file is empty", path)
     syntax = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
@@ -60,7 +60,7 @@ def read_document(path: str) -> Document:
     return Document(path, cast(dict[str, object], data), syntax)
 
 
-def _read_text(path: str) -> str:
+def read_text(path: str) -> str:
     try:
         size = os.path.getsize(path)
         if size > MAX_BYTES:

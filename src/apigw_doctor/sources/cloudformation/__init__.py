@@ -14,7 +14,7 @@ See docs/sources-cloudformation.md.
 from __future__ import annotations
 
 from ...model import Api, World
-from ..document import _read_text
+from ..document import read_text
 from .template import SAM_TRANSFORM, Template, TemplateResource, has_sam_transform, is_template, parse_template
 
 CLOUDFORMATION, SAM = "cloudformation", "sam"
@@ -33,7 +33,7 @@ def read_template(path: str) -> Template | None:
 
     An unreadable file or malformed text is an InputError, worded as for any other source file.
     """
-    text = _read_text(path)
+    text = read_text(path)
     if not text.strip():
         return None
     return parse_template(text, path)

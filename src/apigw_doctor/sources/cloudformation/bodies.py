@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ...errors import InputError
 from ...model import HttpApi, Origin, RestApi
-from ..document import Document, _read_text, fail, type_name
+from ..document import Document, fail, read_text, type_name
 from ..openapi import BASEPATH_MODES, load_openapi
 from ..validate import ImpossibleTree
 from .resources import Reader
@@ -96,7 +96,7 @@ def _inline(reader: Reader, resource: TemplateResource, kind: str, notes: list[s
 def _local_file(reader: Reader, resource: TemplateResource, kind: str, location: str) -> Body:
     path = relative_file(reader.template.path, location)
     try:
-        text = _read_text(path)
+        text = read_text(path)
     except InputError as exc:
         fail(f"BodyS3Location {location!r} of {resource.logical_id}: {path}: {exc.message}", reader.origin(resource))
     syntax = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
