@@ -19,7 +19,7 @@ from .openapi import API_KINDS, BASEPATH_MODES, check_options, load_openapi
 from .snapshot import dumps_world, is_snapshot, load_snapshot, snapshot_schema, world_to_dict, write_snapshot
 from .snapshot_format import FORMAT, VERSION
 from .snapshot_read import world_from_dict
-from .terraform import is_terraform_json, is_terraform_path, load_terraform, load_terraform_json
+from .terraform import is_terraform_path, load_terraform, load_terraform_json
 
 SNAPSHOT, OPENAPI3, SWAGGER2, TERRAFORM = "snapshot", "openapi3", "swagger2", "terraform"
 
@@ -36,8 +36,11 @@ def detect_kind(doc: Document) -> str:
         return OPENAPI3
     if "swagger" in data:
         return SWAGGER2
-    if is_terraform_json(data):
-        return TERRAFORM
+    if "terraform_version" in data:
+        from .terraform.plan import is_terraform_json
+
+        if is_terraform_json(data):
+            return TERRAFORM
     if "format" in data:
         raise InputError(
             f'unknown "format" {data["format"]!r} (a snapshot has "format": "{FORMAT}")', f"{doc.path}#/format"

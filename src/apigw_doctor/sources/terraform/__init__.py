@@ -11,12 +11,38 @@ Importing this package is cheap: python-hcl2 is imported only when a ``.tf`` fil
 from __future__ import annotations
 
 import os
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from ...model import World
-from ..document import Document
-from .config import API_TYPES, Argument, TerraformConfig, TfResource
-from .plan import is_terraform_json, read_json
-from .values import FileText, Ref, Unknown, Value
+if TYPE_CHECKING:
+    from ...model import World
+    from ..document import Document
+    from .config import API_TYPES, Argument, TerraformConfig, TfResource
+    from .plan import is_terraform_json
+    from .values import FileText, Ref, Unknown, Value
+
+_LAZY = {
+    "API_TYPES": ".config",
+    "Argument": ".config",
+    "TerraformConfig": ".config",
+    "TfResource": ".config",
+    "is_terraform_json": ".plan",
+    "FileText": ".values",
+    "Ref": ".values",
+    "Unknown": ".values",
+    "Value": ".values",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The types load on first use, so `is_terraform_path` costs nothing on the CLI's start-up path."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "API_TYPES",
@@ -38,9 +64,12 @@ __all__ = [
 
 def is_terraform_path(path: str) -> bool:
     """A ``.tf`` file, or a directory holding at least one (told apart without reading any file)."""
-    from .files import is_tf_path
-
-    return is_tf_path(path)
+    if os.path.isdir(path):
+        try:
+            return any(name.lower().endswith(".tf") for name in os.listdir(path))
+        except OSError:
+            return False
+    return path.lower().endswith(".tf")
 
 
 def read_terraform(path: str) -> TerraformConfig:
@@ -50,6 +79,7 @@ def read_terraform(path: str) -> TerraformConfig:
     if is_tf_path(path) or os.path.isdir(path):
         return read_hcl(path)
     from ..document import read_document
+    from .plan import read_json
 
     return read_json(read_document(path))
 
@@ -69,4 +99,6 @@ def load_terraform(path: str) -> World:
 
 def load_terraform_json(doc: Document) -> World:
     """A ``terraform show -json`` plan or state, already read -> the World it describes."""
+    from .plan import read_json
+
     return to_world(read_json(doc))
