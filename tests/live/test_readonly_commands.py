@@ -1,4 +1,4 @@
-"""diagnose, snapshot, drift and timeline send only Get/List/Describe/Export/Lookup operations.
+"""diagnose, snapshot, drift, timeline and fix (a plan) send only Get/List/Describe/Export/Lookup operations.
 
 Every boto3 session the commands create is observed through botocore's own event system (``before-call``),
 which sees each operation just before it is sent; the commands themselves run unchanged through the CLI.
@@ -35,7 +35,7 @@ def operations(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return seen
 
 
-def test_the_four_commands_only_read(sandbox_cli: DemoApi, operations: list[tuple[str, str]], tmp_path: Path) -> None:
+def test_the_commands_only_read(sandbox_cli: DemoApi, operations: list[tuple[str, str]], tmp_path: Path) -> None:
     demo = sandbox_cli
     per_command: dict[str, list[tuple[str, str]]] = {}
     commands = {
@@ -44,6 +44,7 @@ def test_the_four_commands_only_read(sandbox_cli: DemoApi, operations: list[tupl
         "snapshot": ("snapshot", "--all", "-o", str(tmp_path / "world.json")),
         "drift": ("drift", "--all"),
         "timeline": ("timeline", "--api", demo.api_id),
+        "fix": ("fix", demo.trap("NOT_DEPLOYED").url),
     }
     for name, argv in commands.items():
         before = len(operations)

@@ -52,7 +52,7 @@ def _base(address: str) -> str:
     return address.split("[", 1)[0]
 
 
-def _triggers_snippet(dep: TfResource, parts: list[TfResource], api: str | None) -> Snippet:
+def triggers_snippet(dep: TfResource, parts: list[TfResource], api: str | None) -> Snippet:
     refs = sorted({_base(p.address) for p in parts}) or [f"{api or 'aws_api_gateway_rest_api.main'}.body"]
     listed = "".join(f"      {r}.id,\n" for r in refs)
     text = (
@@ -98,7 +98,7 @@ def not_redeployed(data: CheckInput) -> Iterator[CheckFinding]:
             message=f"{dep.address} {why}",
             origin=dep.origin if trig is None or trig.line is None else _at(dep, trig.line),
             subject=dep.address,
-            fix=_triggers_snippet(dep, parts, api),
+            fix=triggers_snippet(dep, parts, api),
         )
 
 
@@ -120,7 +120,7 @@ def before_methods(data: CheckInput) -> Iterator[CheckFinding]:
             "its snapshot then lacks them.",
             origin=dep.origin,
             subject=dep.address,
-            fix=_triggers_snippet(dep, _parts_of(config, dep, api), api),
+            fix=triggers_snippet(dep, _parts_of(config, dep, api), api),
         )
 
 
