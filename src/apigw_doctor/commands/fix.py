@@ -44,6 +44,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    from dataclasses import replace
+
     from .. import __version__
     from ..binding import bind_unknown_ids
     from ..diagnosis import diagnose
@@ -64,7 +66,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     api = result.outcome.api
     usage = None
     if result.fails and api is not None and choose_side(result.findings[0], args.side) == "api":
-        world = source.world_for_apis([api.id], region=api.region)
+        domains = source.world_of_domains(api.region)  # what serves the stage: the API itself is already read
+        world = replace(world, domains=domains.domains, notes=(*world.notes, *domains.notes))
         usage = usage_plans(source, api.region)
     plan = build_plan(result, world, usage, args.side)
     if args.format == "json":

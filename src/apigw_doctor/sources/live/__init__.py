@@ -99,6 +99,10 @@ class LiveSource:
         """
         return self._resolver().for_apis(api_ids, all_apis, region, include_domains)
 
+    def world_of_domains(self, region: str) -> World:
+        """Only the custom domains of ``region`` with their mappings (v1 and v2, merged): no API is read."""
+        return self._resolver().domains(region)
+
     def _resolver(self) -> Resolver:
         return Resolver(self._caller, self.config.workers, self._clients.default_region, self.config.regions)
 

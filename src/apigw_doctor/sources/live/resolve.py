@@ -163,13 +163,15 @@ class Resolver:
                 apis.append(self._one(api_id, regions))
         else:
             raise InputError("name the APIs to read (their ids), or ask for all of them", AWS)
-        domains: list[DomainName] = []
-        if include_domains:
-            for r in regions:
-                fetch = DomainFetch(self.caller, self.workers)
-                domains.extend(fetch.all(r))
-                self.notes.extend(fetch.notes)
-        return self._world(tuple(apis), tuple(domains))
+        domains = tuple(d for r in regions for d in self.domains(r).domains) if include_domains else ()
+        return self._world(tuple(apis), domains)
+
+    def domains(self, region: str) -> World:
+        """Every custom domain of ``region`` with its mappings, and nothing else."""
+        fetch = DomainFetch(self.caller, self.workers)
+        found = fetch.all(region)
+        self.notes.extend(fetch.notes)
+        return self._world((), tuple(found))
 
     def _one(self, api_id: str, regions: Sequence[str]) -> Api:
         for r in regions:
