@@ -81,7 +81,7 @@ def test_malformed_text_has_line_and_column(tmp_path: Path, text: str, name: str
         ("  \n\n", "the file is empty"),
         ("# only a comment\n", "the file is empty (only comments or blank lines)"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data (NUL bytes): expected a JSON or YAML text file"),
-        (b"openapi: \xff\xfe3\n", "not UTF-8 text (bad byte at offset 9): expected a JSON or YAML file"),
+        (b"openapi: \xff\xfe3\n", "not UTF-8 text (bad byte at offset 9): expected a JSON or YAML text file"),
         ("[1, 2]", "the top level is a list, expected a mapping of keys to values"),
         ('"just a string"', "the top level is a string, expected a mapping of keys to values"),
         ("- a\n- b\n", "the top level is a list, expected a mapping of keys to values"),

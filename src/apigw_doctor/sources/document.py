@@ -42,7 +42,7 @@ def read_document(path: str) -> Document:
     data: object
     if syntax == "json":
         try:
-            data = _parse_json(text, path)
+            data = parse_json(text, path)
         except InputError:
             if not path.lower().endswith(YAML_SUFFIXES):
                 raise
@@ -60,11 +60,12 @@ def read_document(path: str) -> Document:
     return Document(path, cast(dict[str, object], data), syntax)
 
 
-def read_text(path: str) -> str:
+def read_text(path: str, what: str = "a JSON or YAML text file", max_bytes: int = MAX_BYTES) -> str:
+    """The file's text; InputError when it is missing, unreadable, binary, not UTF-8 or too large."""
     try:
         size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise InputError(f"the file is too large ({size} bytes; at most {MAX_BYTES})", path)
+        if size > max_bytes:
+            raise InputError(f"the file is too large ({size} bytes; at most {max_bytes})", path)
         with open(path, "rb") as handle:
             raw = handle.read()
     except FileNotFoundError:
@@ -76,16 +77,15 @@ def read_text(path: str) -> str:
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", path) from None
     if b"\x00" in raw:
-        raise InputError("binary data (NUL bytes): expected a JSON or YAML text file", path)
+        raise InputError(f"binary data (NUL bytes): expected {what}", path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not UTF-8 text (bad byte at offset {exc.start}): expected a JSON or YAML file", path
-        ) from None
+        raise InputError(f"not UTF-8 text (bad byte at offset {exc.start}): expected {what}", path) from None
 
 
-def _parse_json(text: str, path: str) -> object:
+def parse_json(text: str, path: str) -> object:
+    """JSON text -> data; InputError at ``file:line:col`` when it is malformed."""
     try:
         return cast(object, json.loads(text))
     except json.JSONDecodeError as exc:
@@ -100,15 +100,8 @@ def _parse_yaml(text: str, path: str) -> object:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         return cast(object, yaml.load(text, Loader=loader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "syntax error"
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else path
-        raise InputError(f"malformed YAML: {problem}", where) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"malformed YAML: {exc}", path) from None
-    except RecursionError:
-        raise InputError("malformed YAML: nested too deeply", path) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise yaml_error(exc, path) from None
 
 
 def type_name(value: object) -> str:
@@ -183,3 +176,17 @@ def string_pairs(value: object, origin: Origin, what: str) -> tuple[tuple[str, s
     """A mapping of strings to strings, as ordered pairs."""
     data = mapping(value, origin, what)
     return tuple((key, string(item, origin.child(key), f"{what}[{key!r}]")) for key, item in data.items())
+
+
+def yaml_error(exc: Exception, path: str) -> InputError:
+    """A PyYAML failure (or a document nested too deeply) as one located line: ``file:line:col``."""
+    import yaml
+
+    if isinstance(exc, RecursionError):
+        return InputError("malformed YAML: nested too deeply", path)
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "syntax error"
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else path
+        return InputError(f"malformed YAML: {problem}", where)
+    return InputError(f"malformed YAML: {exc}", path)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
-from ...errors import InputError
+from ..document import parse_json, yaml_error
 
 SHORT_FORMS: tuple[str, ...] = (
     "Ref",
@@ -78,12 +78,7 @@ def parse_text(text: str, path: str, syntax: str) -> tuple[object, LineMap, list
     Malformed text is an InputError at ``path:line:col``, worded as :mod:`..document` words it.
     """
     if syntax == "json":
-        try:
-            data = cast(object, json.loads(text))
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", f"{path}:{exc.lineno}:{exc.colno}") from None
-        except RecursionError:
-            raise InputError("malformed JSON: nested too deeply", path) from None
+        data = parse_json(text, path)
         lines, duplicates = _json_lines(text)
         return data, LineMap(lines), duplicates
     return _parse_yaml(text, path)
@@ -99,15 +94,8 @@ def _parse_yaml(text: str, path: str) -> tuple[object, LineMap, list[tuple[str, 
             return None, LineMap({}), []
         lines, duplicates = _yaml_lines(node)
         data = cast(object, loader.construct_document(node))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "syntax error"
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else path
-        raise InputError(f"malformed YAML: {problem}", where) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"malformed YAML: {exc}", path) from None
-    except RecursionError:
-        raise InputError("malformed YAML: nested too deeply", path) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise yaml_error(exc, path) from None
     finally:
         loader.dispose()
     return data, LineMap(lines), duplicates

@@ -11,13 +11,12 @@ the line of their key (``main.tf:31#aws_api_gateway_rest_api.main/body/paths/~1p
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
 from typing import TypeVar, cast
 
 from ...errors import InputError
 from ...model import Authorizer, GatewayResponse, HttpApi, Method, Origin, RestApi, Route
-from ..document import Document
+from ..document import Document, parse_json
 from ..openapi import load_openapi
 from .config import TfResource
 from .link import shown, where
@@ -83,10 +82,7 @@ def _parse(text: str, path: str, *, known: bool, notes: list[str], at: str) -> o
     """JSON or YAML text; a malformed text is an InputError, or a note when it holds unknown values."""
     try:
         if text.lstrip().startswith(("{", "[")):
-            try:
-                return cast(object, json.loads(text))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"malformed JSON: {exc.msg}", f"{path}:{exc.lineno}:{exc.colno}") from None
+            return parse_json(text, path)
         import yaml
 
         try:

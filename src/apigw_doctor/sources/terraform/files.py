@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import glob
-import json
 import os
 
 from ...errors import InputError
+from ..document import parse_json
 from .collect import api_resources
 from .config import DEFAULT_REGION, TerraformConfig
 from .expressions import evaluate
@@ -41,10 +41,7 @@ def tfvars(directory: str) -> dict[str, Value]:
         if not os.path.isfile(path):
             continue
         if path.endswith(".json"):
-            try:
-                data = json.loads(read_text(path, "a .tfvars.json file"))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"malformed JSON: {exc.msg}", f"{path}:{exc.lineno}:{exc.colno}") from None
+            data = parse_json(read_text(path, "a .tfvars.json file"), path)
             if not isinstance(data, dict):
                 raise InputError("the top level must be an object of variable values", path)
             values.update({str(k): v for k, v in data.items()})

@@ -9,10 +9,10 @@ expressions. A syntax error is an :class:`~apigw_doctor.errors.InputError` at ``
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from ...errors import InputError
+from .. import document
 from .syntax import (
     Attribute,
     Block,
@@ -46,26 +46,7 @@ _VALUE_STARTS = frozenset(("DBLQUOTE", "INT_LITERAL", "NAME", "LSQB", "LBRACE"))
 
 def read_text(path: str, what: str = "a Terraform (.tf) file") -> str:
     """The file's text; InputError when it is missing, unreadable, binary, not UTF-8 or too large."""
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise InputError(f"the file is too large ({size} bytes; at most {MAX_BYTES})", path)
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a file", path) from None
-    except PermissionError:
-        raise InputError("permission denied", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", path) from None
-    if b"\x00" in raw:
-        raise InputError(f"binary data (NUL bytes): expected {what}", path)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (bad byte at offset {exc.start}): expected {what}", path) from None
+    return document.read_text(path, what, MAX_BYTES)
 
 
 def parse_file(path: str) -> HclFile:
