@@ -6,6 +6,9 @@ import io
 
 from apigw_doctor.cli import main
 
+READ_PREFIXES = ("Get", "List", "Describe", "Export", "Lookup")
+"""The operations a read-only command may send."""
+
 
 def run(*argv: str) -> tuple[int, str, str]:
     """``apigw-doctor ARGV...`` -> (exit code, stdout, stderr)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import boto3
 import pytest
 
 from apigw_doctor.sandbox import DemoApi, Sandbox, seed_demo
@@ -96,3 +97,21 @@ def _paging_handlers(
             parsed[token_key] = str(start + limit)
 
     return before, after
+
+
+@pytest.fixture
+def operations(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every (service, operation) any boto3 session sends during the test, seen by botocore's own events."""
+    seen: list[tuple[str, str]] = []
+    real_init = boto3.Session.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+
+        def record(model: Any, **_: Any) -> None:
+            seen.append((model.service_model.service_name, model.name))
+
+        self.events.register("before-call.*.*", record)
+
+    monkeypatch.setattr(boto3.Session, "__init__", init)
+    return seen

@@ -10,33 +10,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-import boto3
 import jsonschema
 import pytest
 
 from apigw_doctor.sandbox import DemoApi, Sandbox
-from clirun import run
+from clirun import READ_PREFIXES, run
 
 ROOT = Path(__file__).resolve().parents[2]
 VALIDATOR = jsonschema.Draft202012Validator(json.loads((ROOT / "src/apigw_doctor/data/fix.schema.json").read_text()))
-READ_PREFIXES = ("Get", "List", "Describe", "Export", "Lookup")
-
-
-@pytest.fixture
-def operations(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    real_init = boto3.Session.__init__
-
-    def init(self: Any, *args: Any, **kwargs: Any) -> None:
-        real_init(self, *args, **kwargs)
-
-        def record(model: Any, **_: Any) -> None:
-            seen.append((model.service_model.service_name, model.name))
-
-        self.events.register("before-call.*.*", record)
-
-    monkeypatch.setattr(boto3.Session, "__init__", init)
-    return seen
 
 
 def _fix_json(*argv: str) -> tuple[int, dict[str, Any]]:

@@ -7,32 +7,9 @@ which sees each operation just before it is sent; the commands themselves run un
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import boto3
-import pytest
 
 from apigw_doctor.sandbox import DemoApi
-from clirun import run
-
-READ_PREFIXES = ("Get", "List", "Describe", "Export", "Lookup")
-
-
-@pytest.fixture
-def operations(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    seen: list[tuple[str, str]] = []
-    real_init = boto3.Session.__init__
-
-    def init(self: Any, *args: Any, **kwargs: Any) -> None:
-        real_init(self, *args, **kwargs)
-
-        def record(model: Any, **_: Any) -> None:
-            seen.append((model.service_model.service_name, model.name))
-
-        self.events.register("before-call.*.*", record)
-
-    monkeypatch.setattr(boto3.Session, "__init__", init)
-    return seen
+from clirun import READ_PREFIXES, run
 
 
 def test_the_commands_only_read(sandbox_cli: DemoApi, operations: list[tuple[str, str]], tmp_path: Path) -> None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..gateway import Request
 
 COLOR_CHOICES = ("auto", "always", "never")
 
@@ -42,3 +47,29 @@ def add_aws_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="do not pace calls under API Gateway's management quotas (10/s; GetResources 5 per 2 s)",
     )
+
+
+def add_request_arguments(p: argparse.ArgumentParser) -> None:
+    """URL, -X and -H, as curl takes them."""
+    p.add_argument("url", help="the URL that was called (https://{id}.execute-api.{region}.amazonaws.com/...)")
+    p.add_argument("-X", "--request", dest="method", default="GET", help="HTTP method (default GET)")
+    p.add_argument(
+        "-H",
+        "--header",
+        dest="headers",
+        action="append",
+        default=[],
+        metavar="'Name: value'",
+        help="a request header, as curl takes it (repeatable)",
+    )
+
+
+def parse_request(args: argparse.Namespace) -> Request:
+    """The request named by ``url``, ``-X`` and ``-H``; a bad one is an InputError located at "request"."""
+    from ..gateway import InvalidRequest, Request, parse_header
+
+    try:
+        headers = tuple(parse_header(h) for h in args.headers)
+        return Request.from_url(args.method, args.url, headers)
+    except InvalidRequest as exc:
+        raise InputError(str(exc), "request") from exc

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, TextIO
 
-from ..errors import InputError
-from .common import add_aws_options, add_output_options, use_color
+from .common import add_aws_options, add_output_options, add_request_arguments, parse_request, use_color
 
 if TYPE_CHECKING:
     from ..model import World
@@ -20,17 +19,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "the live account (the default), and explain the result. Exit 0: it would succeed; 1: it would fail; "
         "2: bad input.",
     )
-    d.add_argument("url", help="the URL that was called (https://{id}.execute-api.{region}.amazonaws.com/...)")
-    d.add_argument("-X", "--request", dest="method", default="GET", help="HTTP method (default GET)")
-    d.add_argument(
-        "-H",
-        "--header",
-        dest="headers",
-        action="append",
-        default=[],
-        metavar="'Name: value'",
-        help="a request header, as curl takes it (repeatable)",
-    )
+    add_request_arguments(d)
     d.add_argument(
         "--source",
         action="append",
@@ -57,15 +46,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from .. import __version__
     from ..binding import bind_unknown_ids
     from ..diagnosis import diagnose
-    from ..gateway import InvalidRequest, Request, parse_header
     from ..render.report import exit_code, to_json
     from ..render.text import render
 
-    try:
-        headers = tuple(parse_header(h) for h in args.headers)
-        request = Request.from_url(args.method, args.url, headers)
-    except InvalidRequest as exc:
-        raise InputError(str(exc), "request") from exc
+    request = parse_request(args)
     files = [s for s in args.source if s != "live"]
     live = not args.source or "live" in args.source
     world = _load_files(files, args) if files else None

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from ..errors import InputError
-from .common import add_aws_options, add_output_options, use_color
+from .common import add_aws_options, add_output_options, add_request_arguments, parse_request, use_color
 
 SIDE_CHOICES = ("auto", "client", "api")
 
@@ -21,17 +20,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "publishes) and, when infrastructure code manages the API, its patch first. Read-only. "
         "Exit 0: the request already works; 1: a plan was printed; 2: bad input.",
     )
-    p.add_argument("url", help="the URL that was called")
-    p.add_argument("-X", "--request", dest="method", default="GET", help="HTTP method (default GET)")
-    p.add_argument(
-        "-H",
-        "--header",
-        dest="headers",
-        action="append",
-        default=[],
-        metavar="'Name: value'",
-        help="a request header, as curl takes it (repeatable)",
-    )
+    add_request_arguments(p)
     p.add_argument(
         "--side",
         choices=SIDE_CHOICES,
@@ -51,15 +40,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..diagnosis import diagnose
     from ..fix import build_plan, choose_side
     from ..fix.facts import usage_plans
-    from ..gateway import InvalidRequest, Request, parse_header
     from ..render.fix import exit_code, render_fix, to_json
     from ..sources.live import LiveSource
 
-    try:
-        headers = tuple(parse_header(h) for h in args.headers)
-        request = Request.from_url(args.method, args.url, headers)
-    except InvalidRequest as exc:
-        raise InputError(str(exc), "request") from exc
+    request = parse_request(args)
     source = LiveSource.from_args(args)
     world = bind_unknown_ids(source.world_for_request(request), request)
     result = diagnose(request, world, saw_status=None, saw_body=None)
