@@ -38,4 +38,5 @@ def test_check_bench_inputs_load(tmp_path: Path) -> None:
 
 def test_live_bench_quota_bound() -> None:
     assert bench_live.quota_bound_seconds(40, 5) == 0
-    assert bench_live.quota_bound_seconds(1002, 200) == max((1002 - 40) / 10, (200 - 5) / 2.5)
+    assert bench_live.quota_bound_seconds(1002, 200) == 96.2  # 962 calls past the burst at 10/s
+    assert bench_live.quota_bound_seconds(100, 105) == 40.0  # GetResources-bound: 100 past its burst at 2.5/s
