@@ -512,7 +512,7 @@ BAD = [
     (
         "d['apis'][1]['deployments'][0]['status'] = 'DONE'",
         "/apis/1/deployments/0/status",
-        "expected one of PENDING, FAILED, SUCCEEDED for 'status' in HTTP deployment, got 'DONE'",
+        "expected one of PENDING, FAILED, DEPLOYED, SUCCEEDED for 'status' in HTTP deployment, got 'DONE'",
     ),
     (
         "d['apis'][1]['deployments'][0]['routes'] = 'all'",

@@ -44,7 +44,7 @@ class HttpDeployment:
     id: str
     routes: tuple[Route, ...] | None = None
     status: str | None = None
-    """PENDING, FAILED or SUCCEEDED."""
+    """PENDING, FAILED or DEPLOYED (botocore's enum; its documentation text says SUCCEEDED, also accepted)."""
     auto_deployed: bool = False
     description: str = ""
     created: str | None = None

@@ -19,10 +19,12 @@ measured in ``../shared/reference/moto.md`` (and re-checked against moto 5.2.5):
 3. **Base-path mappings of a domain that has none** (moto.md §1 "get_base_path_mappings on a domain with
    no mappings yet", §9.8): GetBasePathMappings answers ``[]`` and GetBasePathMapping 404
    NotFoundException, where moto answered 500 (``KeyError``).
-4. **HTTP API deployments** (moto.md §2 "create_deployment, get_deployments": 404 HTML, no route): moto
-   keeps no HTTP API deployments and its stages carry no ``DeploymentId``, so GetDeployments answers what
-   AWS answers for an API with no deployment (``{"items": []}``) and GetDeployment 404 NotFoundException.
-   (On AWS an auto-deploy stage would have one; the model reads such a stage as serving the current routes.)
+4. **HTTP API deployments** (moto.md §2 "create_deployment, get_deployments": 404 HTML, no route;
+   "update_stage": HTTP 500): the sibling module ``v2deploy.py`` keeps HTTP API deployments on moto's ``Api``
+   as AWS does. CreateDeployment (201, ``DEPLOYED``; with ``stageName`` the stage is pointed at it),
+   GetDeployments, GetDeployment, UpdateDeployment and DeleteDeployment (400 while a stage points at it),
+   UpdateStage (``deploymentId`` must name one of the API's deployments), and ``deploymentId`` in every stage
+   answer. Auto-deploy is not simulated: an auto-deploy stage gets no deployment of its own.
 5. **HTTP API GetAuthorizers** (found in moto 5.2.5, not in moto.md: moto stores HTTP API authorizers and
    answers GetAuthorizer, but GetAuthorizers is HTTP 500, "not implemented"): the stored authorizers,
    ``{"items": [...]}``, each as moto's GetAuthorizer returns it.
@@ -36,7 +38,7 @@ default gateway responses not listed, v1 and v2 custom domains in separate store
 :func:`install` is idempotent and thread-safe; the sandbox calls it before starting a server (routes are
 read when a server builds its URL map, so fix 4 reaches servers started after it). :func:`uninstall`
 restores moto exactly (for tests). The patches are process-wide, like moto's state. Fixes 4 and 5 add
-handlers moto lacks; a later moto that has its own keeps them.
+handlers moto lacks; a later moto that has its own keeps them (fix 4 as a whole: ``v2deploy.patches``).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
+
+from . import v2deploy
 
 if TYPE_CHECKING:
     from moto.apigateway.models import APIGatewayBackend, BasePathMapping, Deployment, Resource
@@ -58,10 +62,6 @@ SUMMARY_ATTRIBUTE = "apigw_doctor_api_summary"
 Summary = dict[str, dict[str, dict[str, str | bool]]]
 """``apiSummary``: path -> HTTP method -> ``{"authorizationType": str, "apiKeyRequired": bool}``."""
 
-V2_DEPLOYMENT_ROUTES = (
-    "{0}/v2/apis/(?P<api_id>[^/]+)/deployments$",
-    "{0}/v2/apis/(?P<api_id>[^/]+)/deployments/(?P<deployment_id>[^/]+)$",
-)
 DEPLOYMENT_NOT_FOUND = "Invalid Deployment identifier specified"
 _MISSING = object()
 _lock = threading.Lock()
@@ -110,15 +110,12 @@ def install() -> None:
         _set(backend, "get_base_path_mappings", _tolerant_get_mappings(backend.get_base_path_mappings))
         _set(backend, "get_base_path_mapping", _tolerant_get_mapping(backend.get_base_path_mapping))
         _set(APIGatewayResponse, "get_deployment", _get_deployment)
-        for name, handler in (
-            ("get_deployments", _v2_get_deployments),
-            ("get_deployment", _v2_get_deployment),
-            ("get_authorizers", _v2_get_authorizers),
-        ):
-            if not hasattr(ApiGatewayV2Response, name):  # a later moto that has its own keeps it
-                _set(ApiGatewayV2Response, name, handler)
+        for owner, name, value in v2deploy.patches():
+            _set(owner, name, value)
+        if not hasattr(ApiGatewayV2Response, "get_authorizers"):  # a later moto that has its own keeps it
+            _set(ApiGatewayV2Response, "get_authorizers", _v2_get_authorizers)
         for paths in (v1_urls.url_paths, v2_urls.url_paths):
-            for route in V2_DEPLOYMENT_ROUTES:
+            for route in v2deploy.ROUTES:
                 if route not in paths:
                     _set_item(paths, route, ApiGatewayV2Response.dispatch)
 
@@ -215,18 +212,6 @@ def _tolerant_get_mapping(original: GetMapping) -> GetMapping:
         return original(self, domain_name, base_path)
 
     return get_base_path_mapping
-
-
-# -- 4. HTTP API deployments -------------------------------------------------------------------------------
-def _v2_get_deployments(self: ApiGatewayV2Response) -> TYPE_RESPONSE:
-    """``GET /v2/apis/{id}/deployments``: moto holds none, so none (an unknown API stays a 404)."""
-    self.apigatewayv2_backend.get_api(self.path.split("/")[3])
-    return 200, {}, json.dumps({"items": []})
-
-
-def _v2_get_deployment(self: ApiGatewayV2Response) -> TYPE_RESPONSE:
-    self.apigatewayv2_backend.get_api(self.path.split("/")[3])
-    return _not_found(DEPLOYMENT_NOT_FOUND)
 
 
 # -- 5. HTTP API authorizers -------------------------------------------------------------------------------

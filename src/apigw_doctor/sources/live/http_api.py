@@ -30,7 +30,8 @@ from .rest import Got, attempt
 SERVICE = "apigatewayv2"
 AUTHORIZATION_TYPES = ("NONE", "AWS_IAM", "JWT", "CUSTOM")
 AUTHORIZER_TYPES = ("JWT", "REQUEST")
-STATUSES = ("PENDING", "FAILED", "SUCCEEDED")
+STATUSES = ("PENDING", "FAILED", "DEPLOYED", "SUCCEEDED")
+"""botocore's enum says DEPLOYED; its documentation text (and the reference) SUCCEEDED: both are read."""
 
 
 class HttpFetch:
