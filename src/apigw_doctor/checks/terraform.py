@@ -53,8 +53,9 @@ def _base(address: str) -> str:
 
 
 def triggers_snippet(dep: TfResource, parts: list[TfResource], api: str | None) -> Snippet:
-    refs = sorted({_base(p.address) for p in parts}) or [f"{api or 'aws_api_gateway_rest_api.main'}.body"]
-    listed = "".join(f"      {r}.id,\n" for r in refs)
+    refs = [f"{r}.id" for r in sorted({_base(p.address) for p in parts})]
+    refs = refs or [f"{api or 'aws_api_gateway_rest_api.main'}.body"]  # an API defined by its OpenAPI body
+    listed = "".join(f"      {r},\n" for r in refs)
     text = (
         f'resource "aws_api_gateway_deployment" "{dep.name}" {{\n'
         f"  rest_api_id = {api or 'aws_api_gateway_rest_api.main'}.id\n"
