@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck shellcheck unit bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,7 +22,22 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+# tests/test_fix_script.py runs shellcheck on the scripts `fix --script` writes: Debian's package, installed here
+# when missing (with sudo when not root and sudo exists); the target fails loudly when it still is not there.
+shellcheck:
+	@command -v shellcheck >/dev/null || { \
+	  SUDO=; if [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO="sudo -n"; fi; \
+	  echo "== installing shellcheck (apt-get) =="; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck \
+	    || ($$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck) \
+	    || true; \
+	}
+	@command -v shellcheck >/dev/null || { \
+	  echo "error: shellcheck is required by the tests and could not be installed: apt-get install shellcheck" >&2; \
+	  exit 1; \
+	}
+
+unit: $(STAMP) shellcheck
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 test: lint typecheck unit
@@ -33,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_cold_start.py
 	$(BIN)/python bench/bench_live.py
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_fix_cycle.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

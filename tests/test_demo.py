@@ -51,6 +51,11 @@ def test_drift_and_snapshot_ran(demo_json: dict[str, object]) -> None:
     assert demo_json["snapshot_verdict"] == demo_json["traps"][0]["verdict"]  # type: ignore[index]
 
 
+def test_fix_applied_then_rolled_back(demo_json: dict[str, object]) -> None:
+    assert demo_json["fix"]["result"] == "FIXED"  # type: ignore[index]
+    assert demo_json["rollback"]["result"] == "ROLLED BACK"  # type: ignore[index]
+
+
 def test_demo_text(monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()
     assert main(["demo", "--color", "never"], out) == 0

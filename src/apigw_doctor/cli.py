@@ -17,7 +17,7 @@ from . import __version__
 from .commands.common import use_color
 from .errors import EXIT_INTERNAL, EXIT_USAGE, InputError
 
-COMMANDS: tuple[str, ...] = ("diagnose", "fix", "check", "drift", "timeline", "snapshot", "demo")
+COMMANDS: tuple[str, ...] = ("diagnose", "fix", "rollback", "check", "drift", "timeline", "snapshot", "demo")
 """The subcommands, in help order; each is a module of apigw_doctor.commands."""
 
 __all__ = ["COMMANDS", "build_parser", "main", "use_color"]

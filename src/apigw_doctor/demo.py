@@ -1,8 +1,9 @@
 """`apigw-doctor demo`: the main job on the embedded default, with no AWS account and no network.
 
 It starts moto's server in this process on 127.0.0.1, builds a realistic API with the classic traps through
-boto3, then runs the real ``diagnose`` (through the live source, as against a real account), ``drift`` and
-``snapshot`` against it, and prints each verdict and fix.
+boto3, then runs the real ``diagnose`` (through the live source, as against a real account), ``drift``,
+``fix --apply`` + ``rollback`` (on the NOT_DEPLOYED trap) and ``snapshot`` against it, and prints each verdict
+and fix.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 import tempfile
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 
 def run_demo(out: TextIO, fmt: str = "text", color: bool = False) -> int:
@@ -21,7 +22,7 @@ def run_demo(out: TextIO, fmt: str = "text", color: bool = False) -> int:
     from .gateway import Request
     from .render.drift import render_drift
     from .render.report import report
-    from .render.text import Style, render_short
+    from .render.text import Style, render_short, wrap
     from .sandbox import Sandbox, seed_demo
     from .sources import load, write_snapshot
     from .sources.live import LiveConfig, LiveSource
@@ -44,6 +45,7 @@ def run_demo(out: TextIO, fmt: str = "text", color: bool = False) -> int:
         world = live.world_for_apis([demo.api_id])
         drift = compute(world)
         with tempfile.TemporaryDirectory(prefix="apigw-doctor-demo-") as tmp:
+            fixed, undone = _fix_and_roll_back(box, demo.trap("NOT_DEPLOYED").url, tmp)
             path = Path(tmp) / "world.json"
             write_snapshot(world, str(path))
             offline = load([str(path)])
@@ -61,10 +63,13 @@ def run_demo(out: TextIO, fmt: str = "text", color: bool = False) -> int:
                 for t, d, n in results
             ],
             "drift_stages": len(drift.stages),
+            "fix": {"result": fixed["apply"]["result"], "aws_calls": fixed["aws_calls"]},
+            "rollback": {"result": undone["result"], "aws_calls": undone["aws_calls"]},
             "snapshot_verdict": again.verdict,
         }
         out.write(json.dumps(doc, indent=2) + "\n")
-        return 0 if all(d.verdict == t.expected_verdict for t, d, _ in results) else 1
+        good = all(d.verdict == t.expected_verdict for t, d, _ in results)
+        return 0 if good and fixed["apply"]["result"] == "FIXED" and undone["result"] == "ROLLED BACK" else 1
     out.write(s.bold("apigw-doctor demo") + f": a local AWS (moto) on {endpoint}, seeded through boto3 with\n")
     out.write(
         f"REST API {demo.api_id} ({demo.region}), stages {', '.join(demo.stages)}, custom domain {demo.domain}.\n"
@@ -75,6 +80,21 @@ def run_demo(out: TextIO, fmt: str = "text", color: bool = False) -> int:
         out.write(render_short(d, color) + "\n")
     out.write(s.bold("── drift: what the working copy has that the stages do not serve") + "\n")
     out.write(render_drift(drift, color) + "\n")
+    out.write(s.bold("── fix --apply on the NOT_DEPLOYED trap, then rollback") + "\n")
+    applied = fixed["apply"]
+    lines = wrap(
+        f"backup written first; {', '.join(st['operation'] for st in applied['steps'])}; verified: "
+        f"{applied['verification']['stage']}, diagnosis now {applied['verification']['verdict']} "
+        f"-> {applied['result']} ({fixed['aws_calls']} AWS calls)",
+        "    ",
+        "  ",
+    ) + wrap(
+        f"rollback: {'; '.join(u['detail'] for u in undone['undone'])}; the stage equals the backup field by "
+        f"field -> {undone['result']} ({undone['aws_calls']} AWS calls)",
+        "    ",
+        "  ",
+    )
+    out.write("\n".join(lines) + "\n\n")
     out.write(s.bold("── snapshot") + "\n")
     out.write(
         f"  wrote the whole API ({snapshot_size:,} bytes) with snapshot; diagnosing trap 1 from that file offline "
@@ -91,6 +111,31 @@ def run_demo(out: TextIO, fmt: str = "text", color: bool = False) -> int:
         "\nTry next, against your own account (read-only; docs/iam-policy.json lists the permissions):\n"
         "  apigw-doctor diagnose https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/{path} [--profile P]\n"
         "  apigw-doctor drift --api {api-id} --region {region}\n"
+        "  apigw-doctor fix URL   # the plan; --apply makes it (backup, verify, rollback: docs/fix.md)\n"
         "  apigw-doctor snapshot --all --region {region} -o world.json   # then: diagnose URL --source world.json\n"
     )
-    return 0 if ok == len(results) else 1
+    return 0 if ok == len(results) and applied["result"] == "FIXED" and undone["result"] == "ROLLED BACK" else 1
+
+
+def _fix_and_roll_back(box: object, url: str, backups: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``fix URL --apply --yes`` then ``rollback BACKUP``, through the CLI, against the sandbox."""
+    import io
+    import os
+
+    from .cli import main
+    from .sandbox import Sandbox
+
+    assert isinstance(box, Sandbox)
+    saved = dict(os.environ)
+    os.environ.update(box.env({}))
+    try:
+        out = io.StringIO()
+        main(["fix", url, "--apply", "--yes", "--backup-dir", backups, "--format", "json"], out, io.StringIO())
+        fixed: dict[str, Any] = json.loads(out.getvalue())
+        out = io.StringIO()
+        main(["rollback", fixed["apply"]["backup"], "--format", "json"], out, io.StringIO())
+        undone: dict[str, Any] = json.loads(out.getvalue())
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return fixed, undone

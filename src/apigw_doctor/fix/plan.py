@@ -194,8 +194,8 @@ def build_plan(
     if side == "client":
         return _client_plan(finding, head, iac, diagnosis.notes, want)
     fix = _api_fix(finding)
-    assert fix is not None and api is not None
-    live = world.api(api.id, api.region) or api
+    assert fix is not None
+    live = (world.api(api.id, api.region) or api) if api is not None else None  # None: a domain no API answers
     calls = tuple(planned_call(c) for c in fix.commands)
     alternatives = tuple(a for a in (finding.fix, *finding.alternatives) if a is not None and a is not fix)
     notes = list(diagnosis.notes)
@@ -220,7 +220,7 @@ def build_plan(
         summary=fix.summary,
         calls=calls,
         alternatives=alternatives,
-        blast=blast_radius(live, world, calls, usage),
+        blast=blast_radius(live, world, calls, usage) if live is not None else BlastRadius(),
         iac=iac,
         notes=tuple(dict.fromkeys(notes)),
     )

@@ -22,6 +22,9 @@ from .snapshot_read import world_from_dict
 from .terraform import is_terraform_path, load_terraform, load_terraform_json
 
 SNAPSHOT, OPENAPI3, SWAGGER2, TERRAFORM = "snapshot", "openapi3", "swagger2", "terraform"
+FIX_BACKUP = "fix-backup"
+FIX_BACKUP_FORMAT = "apigw-doctor/fix-backup"
+"""A backup written by ``fix --apply``: its ``snapshot`` member is the account before the fix."""
 
 
 def detect_kind(doc: Document) -> str:
@@ -29,6 +32,8 @@ def detect_kind(doc: Document) -> str:
     data = doc.data
     if is_snapshot(data):
         return SNAPSHOT
+    if data.get("format") == FIX_BACKUP_FORMAT and isinstance(data.get("snapshot"), dict):
+        return FIX_BACKUP
     template = template_kind(data)
     if template is not None:
         return template
@@ -64,6 +69,10 @@ def load_file(path: str, *, basepath_mode: str = "split", api_kind: str | None =
     kind = detect_kind(doc)
     if kind == SNAPSHOT:
         return _stamp(world_from_dict(doc.data, doc.path), "snapshot")
+    if kind == FIX_BACKUP:
+        world = _stamp(world_from_dict(doc.data["snapshot"], doc.path), "snapshot")
+        note = f"{doc.path} is the backup of a fix: the account as it was on {doc.data.get('created', '?')}."
+        return dataclasses.replace(world, notes=(*world.notes, note))
     if kind == TERRAFORM:
         return load_terraform_json(doc)
     return _stamp(load_openapi(doc, basepath_mode=basepath_mode, api_kind=api_kind), "openapi")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 
 from ..errors import InputError
+from ..files import write_atomic
 from ..model import (
     NO_ORIGIN,
     Api,
@@ -79,53 +79,12 @@ def write_snapshot(world: World, path: str, force: bool = False) -> None:
     """Write ``world`` to ``path`` atomically; an existing ``path`` is an InputError unless ``force``."""
     if not force and os.path.lexists(path):
         raise InputError("the file already exists (use --force to overwrite it)", path)
-    text = dumps_world(world).encode("utf-8")
-    directory = os.path.dirname(os.path.abspath(path))
     try:
-        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=directory)
+        written = write_atomic(path, dumps_world(world).encode("utf-8"), mode=0o644, overwrite=force)
     except OSError as exc:
         raise InputError(f"cannot write the file ({exc.strerror or exc})", path) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        if force:
-            os.replace(tmp, path)
-        else:
-            _place_new(tmp, path)
-        _fsync_directory(directory)
-    except OSError as exc:
-        raise InputError(f"cannot write the file ({exc.strerror or exc})", path) from None
-    finally:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-
-
-def _place_new(tmp: str, path: str) -> None:
-    """Move ``tmp`` to ``path`` only if ``path`` does not exist (a hard link fails if it appeared meanwhile)."""
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise InputError("the file already exists (use --force to overwrite it)", path) from None
-    except OSError:
-        if os.path.lexists(path):
-            raise InputError("the file already exists (use --force to overwrite it)", path) from None
-        os.replace(tmp, path)
-
-
-def _fsync_directory(directory: str) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    if not written:
+        raise InputError("the file already exists (use --force to overwrite it)", path)
 
 
 def _origin(obj: JSON, origin: Origin) -> JSON:

@@ -73,6 +73,16 @@ class LiveSource:
         """A configured botocore client: read-only, paced, counted in :attr:`calls` (e.g. for CloudTrail)."""
         return self._clients.client(service, region)
 
+    def writer(self, operations: frozenset[str]) -> Clients:
+        """Clients allowed to send exactly ``operations`` (besides reads), for ``fix --apply`` and ``rollback``.
+
+        They share this source's session, call log and pacing buckets (the quotas are per account, reads and
+        writes alike: CreateDeployment 1 per 5 s); this source's own clients stay read-only.
+        """
+        if any(is_read_only(op) for op in operations):
+            raise ValueError("a writer names write operations only")
+        return self._clients.with_writes(frozenset(operations))
+
     def default_region(self) -> str | None:
         """The region used when a URL does not name one: ``region``, else the profile's or AWS_REGION."""
         return self._clients.default_region()

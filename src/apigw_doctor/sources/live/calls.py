@@ -10,7 +10,9 @@ Each client made by :class:`~.session.Clients` gets three handlers:
   ``TooManyRequestsException``, ``LimitExceededException``) without changing its decision.
 * ``after-call``: records the final status, the error code, ``retryAfterSeconds`` and botocore's retry count.
 
-The guard is internal: apigw-doctor reads, it never writes, and a bug that tried would stop here.
+The guard is internal: apigw-doctor reads, it never writes, and a bug that tried would stop here. The one
+exception is ``fix --apply``: it makes its own clients (:meth:`~apigw_doctor.sources.live.LiveSource.writer`)
+whose guard lets through exactly the write operations it names (``writes``), and nothing else.
 """
 
 from __future__ import annotations
@@ -161,6 +163,8 @@ class Hooks:
     """``pace(service, operation)`` -> seconds waited; None: no pacing."""
     retrying: Callable[[], bool]
     """True while apigw-doctor is repeating a throttled call (marks the record)."""
+    writes: frozenset[str] = frozenset()
+    """Write operations this client may send (``CreateDeployment``...); empty for every reading client."""
 
     def install(self, events: Any) -> None:
         events.register_first("before-call.*.*", self.before_call)
@@ -169,9 +173,11 @@ class Hooks:
 
     def before_call(self, model: Any, context: dict[str, Any], **_: Any) -> None:
         operation = str(model.name)
-        if not is_read_only(operation):
+        if not is_read_only(operation) and operation not in self.writes:
             raise ReadOnlyViolation(
                 f"apigw-doctor only reads: {self.service}.{operation} was refused before it was sent"
+                if not self.writes
+                else f"{self.service}.{operation} is not one of the changes this fix makes: refused before it was sent"
             )
         waited = self.pace(self.service, operation) if self.pace is not None else 0.0
         index = self.log.start(Call(self.service, operation, self.region, retry=self.retrying(), paced=waited))

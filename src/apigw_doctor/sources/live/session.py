@@ -70,8 +70,11 @@ class Clients:
         log: CallLog,
         pacer: Pacer | None,
         retrying: Callable[[], bool],
+        writes: frozenset[str] = frozenset(),
     ) -> None:
         self.config = config
+        self.writes = writes
+        """Write operations these clients may send (empty: read-only, the default)."""
         self._session = session
         self._log = log
         self._pacer = pacer
@@ -96,6 +99,10 @@ class Clients:
                     AWS,
                 ) from None
         return self._session
+
+    def with_writes(self, writes: frozenset[str]) -> Clients:
+        """New clients on the same session, call log and pacing buckets, allowed exactly ``writes``."""
+        return Clients(self.config, self.session, self._log, self._pacer, self._retrying, writes)
 
     def default_region(self) -> str | None:
         """``region`` from the config, else the profile's or the environment's (AWS_REGION)."""
@@ -135,7 +142,7 @@ class Clients:
             except BotoCoreError as exc:
                 raise InputError(f"cannot make a {service} client for {region}: {exc}", AWS) from None
             pace = self._pace_function(region) if self._pacer is not None else None
-            Hooks(self._log, service, region, pace, self._retrying).install(client.meta.events)
+            Hooks(self._log, service, region, pace, self._retrying, self.writes).install(client.meta.events)
             self._clients[(service, region)] = client
             return client
 

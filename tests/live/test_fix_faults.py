@@ -1,0 +1,121 @@
+"""Interrupted `fix --apply` runs (issue 5 §2): a fault injected after the backup, after each change, after the
+change and during verification leaves a state that `fix --apply` or `rollback` continues from; running the fix
+again never makes a second deployment for the same cause.
+
+The fault is raised from the Applier's checkpoints (the points an interruption could hit), through the real CLI,
+against the sandbox over HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apigw_doctor.actions import Applier
+from apigw_doctor.sandbox import DemoApi, Sandbox
+from clirun import run
+from live.test_fix_apply import doctor_deployments, field_differences, settle, stage_now
+
+POINTS = ("backed-up", "step:CreateDeployment", "step:UpdateStage", "changed", "verifying")
+
+
+class Crash(BaseException):
+    """A fault: the process dies here (nothing in apigw-doctor catches a BaseException it does not know)."""
+
+
+@pytest.fixture
+def crash_at(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, type[BaseException]], Callable[[], None]]:
+    """``arm(point)`` makes the next Applier raise at ``point``; the returned function disarms it."""
+    original = Applier.__init__
+
+    def arm(point: str, fault: type[BaseException] = Crash) -> Callable[[], None]:
+        def init(self: Applier, *args: Any, **kwargs: Any) -> None:
+            original(self, *args, **kwargs)
+
+            def checkpoint(name: str) -> None:
+                if name == point:
+                    raise fault(point)
+
+            self.checkpoint = checkpoint
+
+        monkeypatch.setattr(Applier, "__init__", init)
+        return lambda: monkeypatch.setattr(Applier, "__init__", original)
+
+    return arm
+
+
+def _crash(tmp_path: Path, url: str) -> Path:
+    with pytest.raises(Crash):
+        run("fix", url, "--apply", "--yes", "--backup-dir", str(tmp_path))
+    (backup,) = tmp_path.glob("apigw-doctor-backup-*.json")
+    return backup
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_fix_again_finishes_with_one_deployment(
+    sandbox_cli: DemoApi, sandbox: Sandbox, tmp_path: Path, crash_at: Any, point: str
+) -> None:
+    demo = sandbox_cli
+    url = demo.trap("NOT_DEPLOYED").url
+    disarm = crash_at(point)
+    backup = _crash(tmp_path, url)
+    state = json.loads(backup.read_text())
+    assert state["journal"][-1]["event"] == "interrupted"
+    disarm()
+    code, out, err = run("fix", url, "--apply", "--yes", "--backup-dir", str(tmp_path), "--color", "never")
+    assert code == 0, err + out
+    created = doctor_deployments(sandbox, demo.api_id)
+    assert len(created) == 1, created
+    assert stage_now(sandbox, demo.api_id, demo.stage)["deploymentId"] == created[0]["id"]
+    if point == "step:CreateDeployment":
+        assert "reused" in out  # the deployment of the first run, not a second one
+    if point in ("step:UpdateStage", "changed", "verifying"):
+        assert "nothing to fix" in out and "an earlier fix stopped" in out and str(backup) in out
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_rollback_restores_the_backup(
+    sandbox_cli: DemoApi, sandbox: Sandbox, tmp_path: Path, crash_at: Any, point: str
+) -> None:
+    demo = sandbox_cli
+    before = settle(sandbox, demo)
+    crash_at(point)
+    backup = _crash(tmp_path, demo.trap("NOT_DEPLOYED").url)
+    code, out, err = run("rollback", str(backup), "--format", "json")
+    assert code == 0, err + out
+    assert json.loads(out)["result"] == "ROLLED BACK"
+    assert field_differences(before, stage_now(sandbox, demo.api_id, demo.stage)) == []
+    assert json.loads(backup.read_text())["state"] == "rolled-back"
+
+
+def test_ctrl_c_says_where_things_stand(sandbox_cli: DemoApi, tmp_path: Path, crash_at: Any) -> None:
+    crash_at("changed", KeyboardInterrupt)
+    code, out, _ = run("fix", sandbox_cli.trap("NOT_DEPLOYED").url, "--apply", "--yes", "--backup-dir", str(tmp_path))
+    (backup,) = tmp_path.glob("apigw-doctor-backup-*.json")
+    assert code == 130
+    assert f"interrupted: backup {backup}" in out and f"apigw-doctor rollback {backup}" in out
+    assert json.loads(backup.read_text())["state"] == "changed"
+
+
+def test_rollback_of_a_bad_file_is_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "not-a-backup.json"
+    bad.write_text('{"format": "apigw-doctor/world", "version": 1, "apis": [], "domains": [], "notes": []}')
+    code, _, err = run("rollback", str(bad))
+    assert code == 2 and "not an apigw-doctor fix backup" in err and str(bad) in err
+    code, _, err = run("rollback", str(tmp_path / "missing.json"))
+    assert code == 2 and "no such backup file" in err
+
+
+def test_the_fix_cycle_bench_runs(sandbox_cli: DemoApi, sandbox: Sandbox, tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import bench_fix_cycle
+
+    row = bench_fix_cycle.one_cycle(sandbox, "NOT_DEPLOYED", (), str(tmp_path))
+    assert (row["apply_writes"], row["rollback_writes"]) == (2, 1)
+    assert row["plan_calls"] < row["apply_calls"] and row["rollback_calls"] == 3
