@@ -272,3 +272,56 @@ def test_apply_text_fits_80_columns(sandbox_cli: DemoApi, tmp_path: Path) -> Non
     assert "\nFIXED\n" in out and "Verification" in out and "apigw-doctor rollback" in out
     long = [line for line in out.splitlines() if len(line) > 80 and "https://" not in line and "/tmp" not in line]
     assert not long, long
+
+
+def test_the_snapshots_before_and_after_apply_and_rollback_agree(
+    sandbox_cli: DemoApi, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """The API read as a snapshot: after apply + rollback only the deployment the fix made (kept) is new."""
+    from apigw_doctor.sources import world_to_dict
+    from apigw_doctor.sources.live import LiveConfig, LiveSource
+
+    demo = sandbox_cli
+    settle(sandbox, demo)
+
+    def snapshot() -> dict[str, Any]:
+        source = LiveSource(
+            LiveConfig(region=demo.region, endpoint_url=sandbox.endpoint_url), session=sandbox.session()
+        )
+        (api,) = world_to_dict(source.world_for_apis([demo.api_id], include_domains=True))["apis"]
+        return api
+
+    before = snapshot()
+    _, data, _ = apply_json(tmp_path, demo.trap("NOT_DEPLOYED").url)
+    assert run("rollback", data["apply"]["backup"])[0] == 0
+    after = snapshot()
+    assert after["stages"] == before["stages"]  # deployment, variables, canary... field by field
+    for key in sorted(set(before) | set(after)):
+        if key != "deployments":
+            assert after.get(key) == before.get(key), key
+    new = [d for d in after["deployments"] if d not in before["deployments"]]
+    assert [d["description"][:24] for d in new] == ["apigw-doctor: fix NOT_DE"]
+
+
+def test_writes_are_paced_under_the_create_deployment_quota(sandbox: Sandbox, seeded: DemoApi) -> None:
+    """CreateDeployment: 1 per 5 s per account. The writer shares the source's buckets, so a second deployment
+    made at once waits 5 s (a fake clock: no real wait)."""
+    from apigw_doctor.actions import APPLY_WRITES
+    from apigw_doctor.sources.live import FakeClock, LiveConfig, LiveSource
+
+    clock = FakeClock()
+    source = LiveSource(
+        LiveConfig(region=seeded.region, endpoint_url=sandbox.endpoint_url),
+        session=sandbox.session(),
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    client = source.writer(APPLY_WRITES).client("apigateway", seeded.region)
+    client.create_deployment(restApiId=seeded.api_id, description="one")
+    client.create_deployment(restApiId=seeded.api_id, description="two")
+    assert clock.slept == [pytest.approx(5.0)]
+    assert [c.operation for c in source.calls][-2:] == ["CreateDeployment", "CreateDeployment"]
+    with pytest.raises(Exception, match="not one of the changes this fix makes"):
+        client.delete_rest_api(restApiId=seeded.api_id)
+    with pytest.raises(Exception, match="only reads"):
+        source.client("apigateway", seeded.region).create_deployment(restApiId=seeded.api_id)
