@@ -325,3 +325,14 @@ def test_writes_are_paced_under_the_create_deployment_quota(sandbox: Sandbox, se
         client.delete_rest_api(restApiId=seeded.api_id)
     with pytest.raises(Exception, match="only reads"):
         source.client("apigateway", seeded.region).create_deployment(restApiId=seeded.api_id)
+
+
+def test_conflicting_options_are_exit_2_before_any_call(operations: list[tuple[str, str]]) -> None:
+    url = "https://abc123.execute-api.us-east-1.amazonaws.com/prod/pets"
+    code, _, err = run("fix", url, "--apply", "--iac")
+    assert code == 2 and "--iac" in err
+    code, _, err = run("fix", url, "--apply", "--format", "json")
+    assert code == 2 and "add --yes" in err
+    code, _, err = run("fix", url, "--map-to", "abc123")
+    assert code == 2 and "API_ID/STAGE" in err
+    assert operations == []

@@ -130,6 +130,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..render.fix import exit_code, render_fix, report
     from ..sources.live import LiveSource
 
+    if args.apply and args.iac:
+        raise InputError("--iac prints the infrastructure-code patch only; it cannot be combined with --apply", "--iac")
+    if args.apply and args.format == "json" and not args.yes:
+        raise InputError("with --format json there is no question to answer: add --yes", "--apply")
     map_to = _map_to(args.map_to)
     side = "api" if map_to is not None and args.side == "auto" else args.side
     request = parse_request(args)
@@ -162,28 +166,20 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return _iac(args, plan, result, out)
     if args.script is not None:
         _write_script(args, plan, changes)
-    if not args.apply:
+    if not args.apply or plan.works:  # the plan only (--apply on a request that works: nothing to do)
         if args.runbook is not None:
             _write_runbook(args.runbook, result, plan, changes, None, now, __version__)
         if args.format == "json":
             data = report(plan, __version__, len(source.calls))
             data["apply"] = None
             out.write(_dumps(data))
-        else:
-            text = render_fix(plan, color, source.calls.summary())
-            out.write(text)
-            if changes is not None and not isinstance(changes, Refusal):
-                out.write("\nTo make this change: the same command with --apply (a backup is written first).\n")
-        return exit_code(plan)
-    if plan.works:
-        if args.format == "json":
-            data = report(plan, __version__, len(source.calls))
-            data["apply"] = None
-            out.write(_dumps(data))
-        else:
+            return exit_code(plan)
+        if args.apply:
             _tell_unfinished(args, result, out)
-            out.write(render_fix(plan, color, source.calls.summary()))
-        return 0
+        out.write(render_fix(plan, color, source.calls.summary()))
+        if not args.apply and changes is not None and not isinstance(changes, Refusal):
+            out.write("\nTo make this change: the same command with --apply (a backup is written first).\n")
+        return exit_code(plan)
     if changes is None or isinstance(changes, Refusal):
         refusal = changes if isinstance(changes, Refusal) else Refusal(reason="there is no change to apply")
         from ..render.apply import render_refusal
