@@ -35,7 +35,7 @@ def test_not_deployed_is_a_deployment_then_the_stage_pointed_at_it(shop: World) 
     assert isinstance(c, ChangeSet) and c.kind == "redeploy" and c.cause == "NOT_DEPLOYED"
     assert [s.operation for s in c.steps] == ["CreateDeployment", "UpdateStage"]
     assert c.deployment_before == "d-prod" and not c.changes_api_resources
-    assert c.description == describe("NOT_DEPLOYED", "GET /pets/7", "prod", "d-prod")
+    assert c.description == describe("NOT_DEPLOYED", "GET /pets/{id}", "prod", "d-prod")
     create, point = c.steps
     assert create.kwargs({}) == {"restApiId": "abc123", "description": c.description}  # no stageName: see module
     assert point.kwargs({"deployment_id": "new1"})["patchOperations"] == [

@@ -117,7 +117,7 @@ def change_set(
     if api is None:
         return Refusal(reason="the API the request reaches is not known")
     api = world.api(api.id, api.region) or api
-    route = f"{o.request.method} {o.route_segments.as_path() if o.route_segments is not None else o.request.raw_path}"
+    route = _route(o, world, api)
     code = finding.code
     if code == "NOT_DEPLOYED":
         stage = o.stage.name if o.stage is not None else (o.resolution.stage if o.resolution else None)
@@ -233,6 +233,10 @@ def _redeploy(api: RestApi, stage: str, code: str, route: str) -> ChangeSet:
         steps=_redeploy_steps(api, stage, description),
         deployment_before=before,
         description=description,
+        notes=(
+            f"The same as `create-deployment --stage-name {stage}` in two calls, so that a run interrupted between "
+            "them is finished with the deployment it made, never a second one.",
+        ),
     )
 
 
@@ -452,6 +456,24 @@ def _copied_integration(m: Method) -> tuple[tuple[str, Param], ...] | None:
     if kind in ("HTTP_PROXY", "HTTP"):
         uri = re.sub(r"/?\{proxy\+?\}$", "/", uri)
     return (("type", kind), ("integrationHttpMethod", "POST" if kind.startswith("AWS") else "ANY"), ("uri", uri))
+
+
+def _route(o: Outcome, world: World, api: RestApi | HttpApi) -> str:
+    """``GET /pets/{petId}/photos``: the route of the working copy the request reaches (else its own path)."""
+    from ..diagnosis.lookup import match
+    from ..gateway import Gateway
+
+    segs = o.route_segments
+    method = o.routed_method or o.request.method
+    if segs is None:
+        return f"{method} {o.request.raw_path}"
+    gw = Gateway(world)
+    trie = (
+        gw.rest_trie(api, api.resources, "working")
+        if isinstance(api, RestApi)
+        else gw.http_trie(api, api.routes, "working")
+    )
+    return match(api, trie, segs, method) or f"{method} {segs.as_path()}"
 
 
 # -- helpers -----------------------------------------------------------------------------------------------
