@@ -270,8 +270,19 @@ def test_apply_text_fits_80_columns(sandbox_cli: DemoApi, tmp_path: Path) -> Non
     code, out, err = run("fix", url, "--apply", "--yes", "--backup-dir", str(tmp_path), "--color", "never")
     assert code == 0, err
     assert "\nFIXED\n" in out and "Verification" in out and "apigw-doctor rollback" in out
-    long = [line for line in out.splitlines() if len(line) > 80 and "https://" not in line and "/tmp" not in line]
+    long = [
+        line
+        for line in out.splitlines()
+        if len(line) > 80 and "https://" not in line and "/tmp" not in line and not _one_word(line)
+    ]
     assert not long, long
+
+
+def _one_word(line: str) -> bool:
+    """A shell word longer than the screen (a quoted description): folding it would change the command."""
+    import shlex
+
+    return len(shlex.split(line.removesuffix("\\").strip())) == 1
 
 
 def test_the_snapshots_before_and_after_apply_and_rollback_agree(

@@ -10,6 +10,7 @@ import json
 
 from ..actions import ApplyResult, RollbackResult
 from ..fix.changes import ChangeSet, Refusal
+from .fix import fold_command
 from .text import Style, wrap
 
 ROLLBACK_SCHEMA_VERSION = 1
@@ -26,6 +27,7 @@ def render_changes(changes: ChangeSet, s: Style) -> list[str]:
     out = [s.bold("--apply will make these calls, in order:")]
     for n, step in enumerate(changes.steps, 1):
         out.extend(wrap(f"{n}. {step.operation}: {step.purpose}", "     ", "  "))
+        out.extend(fold_command(step.cli(changes.region), "     "))
     for note in changes.notes:
         out.extend(wrap(note, "    ", "  - "))
     return out

@@ -34,13 +34,13 @@ def render_fix(plan: Plan, color: bool = False, calls: str | None = None) -> str
         if plan.summary:
             out.extend(wrap(plan.summary, "  "))
         if plan.corrected_url:
-            out.extend(_command(plan.corrected_url, "  "))
+            out.extend(fold_command(plan.corrected_url, "  "))
         if plan.corrected_curl:
-            out.extend(_command(plan.corrected_curl, "  "))
+            out.extend(fold_command(plan.corrected_curl, "  "))
         for alt in plan.alternatives:
             out.extend(wrap(f"or: {alt.summary}", "    ", "  "))
             if alt.curl:
-                out.extend(_command(alt.curl, "    "))
+                out.extend(fold_command(alt.curl, "    "))
     else:
         out.extend(_api_plan(plan, s))
     out.extend(_notes(plan, s))
@@ -63,11 +63,11 @@ def _api_plan(plan: Plan, s: Style) -> list[str]:
     out.extend(wrap(plan.summary, "  "))
     for n, call in enumerate(plan.calls, 1):
         out.extend(wrap(f"{n}. {_label(call)}", "     ", "  "))
-        out.extend(_command(call.command, "     "))
+        out.extend(fold_command(call.command, "     "))
     for alt in plan.alternatives:
         out.extend(wrap(f"or: {alt.summary}", "    ", "  "))
         for c in alt.commands:
-            out.extend(_command(c, "    "))
+            out.extend(fold_command(c, "    "))
     out.append("")
     out.append(s.bold("Blast radius"))
     b = plan.blast
@@ -129,7 +129,7 @@ def _label(call: PlannedCall) -> str:
     return f"{call.operation} ({what})"
 
 
-def _command(command: str, indent: str) -> list[str]:
+def fold_command(command: str, indent: str) -> list[str]:
     """A shell line folded under 80 columns with `` \\`` continuations (a URL stays whole)."""
     if len(indent) + len(command) <= WIDTH:
         return [indent + command]
@@ -229,4 +229,4 @@ def to_json(plan: Plan, tool_version: str, aws_calls: int | None = None) -> str:
     return json.dumps(report(plan, tool_version, aws_calls), indent=2, ensure_ascii=False) + "\n"
 
 
-__all__ = ["exit_code", "render_fix", "report", "to_json"]
+__all__ = ["exit_code", "fold_command", "render_fix", "report", "to_json"]
