@@ -154,3 +154,14 @@ def test_step_cli_renders_flags_and_objects() -> None:
     ]
     flag = Step(service="apigatewayv2", operation="CreateStage", params=(("AutoDeploy", True),), purpose="p")
     assert "--auto-deploy" in flag.cli("us-east-1")
+
+
+def test_an_api_managed_by_infrastructure_code_is_warned_about() -> None:
+    api = rest_api(
+        stages={"prod": ["GET /pets"]},
+        working=["GET /pets", "GET /toys"],
+        tags=(("aws:cloudformation:stack-name", "shop"), ("aws:cloudformation:logical-id", "Api")),
+    )
+    c = _changes(world(api), f"{HOST}/prod/toys")
+    assert isinstance(c, ChangeSet)
+    assert any("managed by cloudformation" in n and "--iac" in n for n in c.notes)

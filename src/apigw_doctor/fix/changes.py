@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..diagnosis import Diagnosis
 from ..gateway import Outcome
@@ -92,6 +92,25 @@ def change_set(
     allow_api_changes: bool = False,
 ) -> ChangeSet | Refusal:
     """The change for ``plan``'s rank-1 cause (``world``: what was read), or why it is not applied here."""
+    found = _change_set(plan, diagnosis, world, deployment, map_to, allow_api_changes)
+    managed = plan.iac.managed_by if plan.iac is not None else None
+    if isinstance(found, ChangeSet) and managed is not None:
+        note = (
+            f"API {found.api_id} is managed by {managed}: its next deploy reverts this change. Make the same change "
+            "in the code too (fix URL --iac gives the patch)."
+        )
+        found = replace(found, notes=(*found.notes, note))
+    return found
+
+
+def _change_set(
+    plan: Plan,
+    diagnosis: Diagnosis,
+    world: World,
+    deployment: str | None,
+    map_to: tuple[str, str] | None,
+    allow_api_changes: bool,
+) -> ChangeSet | Refusal:
     if plan.side == "none":
         return Refusal(reason="the request already works: there is nothing to apply")
     finding = diagnosis.findings[0]

@@ -62,6 +62,8 @@ def render_apply(result: ApplyResult, color: bool = False, calls: str | None = N
         out.extend(wrap(result.reason, "  "))
     if result.result in ("FIXED", "NOT FIXED"):
         out.extend(wrap(f"to undo: apigw-doctor rollback {result.backup}", "  "))
+        for note in result.changes.notes:
+            out.extend(wrap(note, "    ", "  - "))
     if calls is not None:
         out.extend(["", *wrap(f"AWS calls made: {calls}.", "  ", "")])
     return "\n".join(out) + "\n"
