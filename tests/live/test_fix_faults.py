@@ -119,3 +119,26 @@ def test_the_fix_cycle_bench_runs(sandbox_cli: DemoApi, sandbox: Sandbox, tmp_pa
     row = bench_fix_cycle.one_cycle(sandbox, "NOT_DEPLOYED", (), str(tmp_path))
     assert (row["apply_writes"], row["rollback_writes"]) == (2, 1)
     assert row["plan_calls"] < row["apply_calls"] and row["rollback_calls"] == 3
+
+
+def test_rollback_leaves_a_stage_someone_changed_since(sandbox_cli: DemoApi, sandbox: Sandbox, tmp_path: Path) -> None:
+    """After the fix, someone points prod elsewhere: rollback does not undo their change unless --force."""
+    demo = sandbox_cli
+    before = settle(sandbox, demo)
+    code, out, err = run("fix", demo.trap("NOT_DEPLOYED").url, "--apply", "--yes", "--backup-dir", str(tmp_path))
+    assert code == 0, err
+    (backup,) = tmp_path.glob("apigw-doctor-backup-*.json")
+    theirs = demo.deployment_of("dev")
+    sandbox.client("apigateway").update_stage(
+        restApiId=demo.api_id,
+        stageName=demo.stage,
+        patchOperations=[{"op": "replace", "path": "/deploymentId", "value": theirs}],
+    )
+    code, out, _ = run("rollback", str(backup), "--format", "json")
+    result = json.loads(out)
+    assert code == 1 and result["result"] == "ROLLBACK INCOMPLETE" and result["undone"] == []
+    assert any("which the fix did not set" in d and "--force" in d for d in result["differences"])
+    assert stage_now(sandbox, demo.api_id, demo.stage)["deploymentId"] == theirs
+    code, out, _ = run("rollback", str(backup), "--force", "--format", "json")
+    assert code == 0 and json.loads(out)["result"] == "ROLLED BACK", out
+    assert field_differences(before, stage_now(sandbox, demo.api_id, demo.stage)) == []

@@ -53,10 +53,16 @@ class RollbackResult:
         return self.result == "ROLLED BACK"
 
 
-def rollback(backup: Backup, source: LiveSource, now: Callable[[], datetime]) -> tuple[RollbackResult, Backup]:
-    """Undo the fix recorded in ``backup``, verify the stage against it, and record the outcome in the file."""
+def rollback(
+    backup: Backup, source: LiveSource, now: Callable[[], datetime], force: bool = False
+) -> tuple[RollbackResult, Backup]:
+    """Undo the fix recorded in ``backup``, verify the stage against it, and record the outcome in the file.
+
+    A stage that serves a deployment the fix did not set (someone deployed after the fix) is left as is, and
+    reported, unless ``force``: restoring the backup would then undo their change too.
+    """
     writer = source.writer(ROLLBACK_WRITES)
-    state = _State(backup, source, writer)
+    state = _State(backup, source, writer, force)
     state.stage()
     state.method()
     state.mapping()
@@ -80,8 +86,9 @@ def rollback(backup: Backup, source: LiveSource, now: Callable[[], datetime]) ->
 
 
 class _State:
-    def __init__(self, backup: Backup, source: LiveSource, writer: Clients) -> None:
+    def __init__(self, backup: Backup, source: LiveSource, writer: Clients, force: bool) -> None:
         self.backup = backup
+        self.force = force
         self.rest = backup.api_kind == "REST"
         self.service = "apigateway" if self.rest else "apigatewayv2"
         self.source = source
@@ -124,11 +131,34 @@ class _State:
                 f"serving {new}"
             )
             return
+        if not self.force and not self._set_by_fix(str(new)):
+            self.differences.append(
+                f"stage {b.stage!r} now serves deployment {new}, which the fix did not set: it changed after the "
+                f"fix, so it is left as is (rollback --force points it back at {old} anyway)"
+            )
+            return
         self._call(
             "UpdateStage",
             f"point stage {b.stage!r} back at deployment {old} (from {new})",
             lambda: self._point(str(old)),
         )
+
+    def _set_by_fix(self, deployment_id: str) -> bool:
+        """Whether the stage's deployment is the one the fix pointed it at (by id, or by the fix's description)."""
+        b = self.backup
+        if deployment_id in (b.captured().get("deployment_id"), b.change.get("target_deployment")):
+            return True
+        description = b.change.get("description") or ""
+        if not description:
+            return False
+        try:
+            if self.rest:
+                got = self.read.get_deployment(restApiId=b.api_id, deploymentId=deployment_id).get("description")
+            else:
+                got = self.read.get_deployment(ApiId=b.api_id, DeploymentId=deployment_id).get("Description")
+        except self.read.exceptions.NotFoundException:
+            return False
+        return bool(got == description)  # made by the fix, whose journal entry was lost to an interruption
 
     def _delete_stage(self) -> object:
         b = self.backup

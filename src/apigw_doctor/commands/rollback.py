@@ -20,6 +20,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "Exit 0: ROLLED BACK (the account matches the backup); 1: ROLLBACK INCOMPLETE; 2: bad input.",
     )
     p.add_argument("backup", metavar="BACKUP", help="the backup file written by fix --apply")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="restore the stage's deployment even when it changed after the fix (someone deployed since)",
+    )
     add_output_options(p)
     g = p.add_argument_group("AWS")
     g.add_argument("--profile", help="a named profile from ~/.aws/config (default: the standard chain)")
@@ -42,7 +47,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     backup = read_backup(args.backup)  # before any AWS call
     args.region = backup.region  # the backup says where the API is
     source = LiveSource.from_args(args)
-    result, _ = rollback(backup, source, lambda: datetime.now(UTC))
+    result, _ = rollback(backup, source, lambda: datetime.now(UTC), force=args.force)
     if args.format == "json":
         out.write(rollback_json(result, backup.path, __version__, len(source.calls)))
     else:
