@@ -24,7 +24,9 @@ measured in ``../shared/reference/moto.md`` (and re-checked against moto 5.2.5):
    as AWS does. CreateDeployment (201, ``DEPLOYED``; with ``stageName`` the stage is pointed at it),
    GetDeployments, GetDeployment, UpdateDeployment and DeleteDeployment (400 while a stage points at it),
    UpdateStage (``deploymentId`` must name one of the API's deployments), and ``deploymentId`` in every stage
-   answer. Auto-deploy is not simulated: an auto-deploy stage gets no deployment of its own.
+   answer. Each deployment records what the API serves (``v2export.py``), and ExportApi (no route in moto)
+   writes the OpenAPI 3 file of what a stage's deployment serves, as AWS exports an HTTP API. Auto-deploy is not
+   simulated: an auto-deploy stage gets no deployment of its own (its export is the current routes).
 5. **HTTP API GetAuthorizers** (found in moto 5.2.5, not in moto.md: moto stores HTTP API authorizers and
    answers GetAuthorizer, but GetAuthorizers is HTTP 500, "not implemented"): the stored authorizers,
    ``{"items": [...]}``, each as moto's GetAuthorizer returns it.
@@ -38,7 +40,8 @@ default gateway responses not listed, v1 and v2 custom domains in separate store
 :func:`install` is idempotent and thread-safe; the sandbox calls it before starting a server (routes are
 read when a server builds its URL map, so fix 4 reaches servers started after it). :func:`uninstall`
 restores moto exactly (for tests). The patches are process-wide, like moto's state. Fixes 4 and 5 add
-handlers moto lacks; a later moto that has its own keeps them (fix 4 as a whole: ``v2deploy.patches``).
+handlers moto lacks; a later moto that has its own keeps them (fix 4 as a whole, ExportApi on its own:
+``v2deploy.patches``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The embedded AWS: moto's server in this process, on 127.0.0.1 and a free port, answering boto3 like AWS.
 
 Before it starts, the fidelity modules patch moto server-side: ``apisummary`` (deployment snapshots,
-GetDeployment ``embed=apisummary`` and a few read-side gaps) and ``export`` (GetExport from the stage's
-deployment, as AWS writes it). See docs/sandbox.md.
+GetDeployment ``embed=apisummary``, a few read-side gaps, and through ``v2deploy``/``v2export`` HTTP API
+deployments and their ExportApi) and ``export`` (GetExport from the stage's deployment, as AWS writes it).
+See docs/sandbox.md.
 
 ::
 

@@ -19,19 +19,31 @@ back, over plain HTTP, in the JSON casing botocore's ``apigatewayv2`` model read
                                                               API's deployments (else 404) and the stage must
                                                               not auto-deploy (else 400)
     CreateStage, GetStage, GetStages        the stage's deploymentId when it has one
+    GET    /v2/apis/{id}/exports/OAS30      ExportApi         200, the file (a blob) of what the stage's
+           ?outputType=JSON|YAML                              deployment serves (with stageName), else of
+           [&stageName=S&includeExtensions=                   the current routes; see ``v2export.py``
+           true|false&exportVersion=1.0]
 
 The deployments live on moto's ``Api`` object (attribute :data:`DEPLOYMENTS_ATTRIBUTE`), so a moto reset
 drops them with the API; the stage's deployment on moto's ``Stage`` (:data:`STAGE_ATTRIBUTE`, else the
 ``deploymentId`` CreateStage was given). Ids are 6 lower-case letters and digits, as AWS's, from moto's
 random generator (so ``Sandbox.seed_random`` fixes them). An unknown API answers moto's own 404.
 
+Each deployment records what the API serves when it is made (``v2export.served``: the routes, their
+integrations and authorizers), and ExportApi writes that record as AWS's export does. With ``stageName``: the
+record of the deployment the stage points at; the current routes for an auto-deploy stage (AWS redeploys it on
+every change) or a deployment id the API does not have (CreateStage accepts one unchecked); empty ``paths`` for a
+stage without auto-deploy and without a deployment (what it serves: AWS's answer there is not in the reference).
+An unknown stage is 404 "Invalid stage identifier specified"; a specification other than ``OAS30``, an
+``outputType`` other than ``JSON``/``YAML`` or an ``exportVersion`` other than ``1.0`` is 400 BadRequestException.
+
 Not simulated, because it would be invented: auto-deploy (an auto-deploy stage gets no deployment when the
-routes change and no ``lastDeploymentStatusMessage``), a deployment's route snapshot (moto has no ExportApi, so
-a reader cannot see what a deployment holds and falls back to the current routes), and the checks whose AWS
-answer the reference does not give (CreateDeployment with no routes, or naming an auto-deploy stage; CreateStage
-naming an unknown deployment: all accepted). The exact wording of AWS's v2 error messages is not in the reference:
-the 404 for a deployment reuses API Gateway's v1 message, the 400 of a deployment in use the v1 message, and the
-400 of an auto-deploy stage paraphrases the model's documentation of ``UpdateStage.DeploymentId``.
+routes change and no ``lastDeploymentStatusMessage``), and the checks whose AWS answer the reference does not
+give (CreateDeployment with no routes, or naming an auto-deploy stage; CreateStage naming an unknown deployment:
+all accepted). The exact wording of AWS's v2 error messages is not in the reference: the 404 for a deployment
+reuses API Gateway's v1 message, the 400 of a deployment in use the v1 message, the 400 of an auto-deploy stage
+paraphrases the model's documentation of ``UpdateStage.DeploymentId``, and ExportApi's 400s paraphrase the
+model's documentation of its members.
 
 :func:`patches` lists the class attributes to set; ``apisummary.install`` applies them with its own and
 ``apisummary.uninstall`` restores them. When moto has v2 deployments of its own, :func:`patches` is empty.
@@ -42,10 +54,12 @@ from __future__ import annotations
 import json
 import string
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
+
+from . import v2export
 
 if TYPE_CHECKING:
     from moto.apigatewayv2.models import Api, Stage
@@ -60,6 +74,7 @@ STAGE_ATTRIBUTE = "apigw_doctor_deployment_id"
 ROUTES = (
     "{0}/v2/apis/(?P<api_id>[^/]+)/deployments$",
     "{0}/v2/apis/(?P<api_id>[^/]+)/deployments/(?P<deployment_id>[^/]+)$",
+    "{0}/v2/apis/(?P<api_id>[^/]+)/exports/(?P<specification>[^/]+)$",
 )
 """The URL patterns moto lacks; the stage URLs are moto's own."""
 
@@ -88,6 +103,8 @@ class V2Deployment:
     id: str
     description: str
     created: datetime
+    served: v2export.Served | None = None
+    """What the API served when the deployment was made (what ExportApi of a stage pointing at it writes)."""
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -120,6 +137,9 @@ def patches() -> list[tuple[type, str, object]]:
 
     if hasattr(ApiGatewayV2Response, "create_deployment"):
         return []
+    exporting: list[tuple[type, str, object]] = []
+    if not hasattr(ApiGatewayV2Response, "export_api"):  # a later moto that has its own keeps it
+        exporting.append((ApiGatewayV2Response, "export_api", _export_api))
     handlers: list[tuple[type, str, object]] = [
         (ApiGatewayV2Response, "create_deployment", _create_deployment),
         (ApiGatewayV2Response, "get_deployments", _get_deployments),
@@ -128,7 +148,7 @@ def patches() -> list[tuple[type, str, object]]:
         (ApiGatewayV2Response, "delete_deployment", _delete_deployment),
         (ApiGatewayV2Response, "update_stage", _update_stage),  # moto's would not know these deployments
     ]
-    return [*handlers, (Stage, "to_json", _with_deployment_id(Stage.to_json))]
+    return [*handlers, *exporting, (Stage, "to_json", _with_deployment_id(Stage.to_json))]
 
 
 # -- the handlers --------------------------------------------------------------------------------------------
@@ -138,7 +158,9 @@ def _create_deployment(self: ApiGatewayV2Response) -> TYPE_RESPONSE:
     stage_name = params.get("stageName")
     stage = api.get_stage(str(stage_name)) if stage_name else None  # 404 "Invalid stage identifier specified"
     found = deployments(api)
-    deployment = V2Deployment(_new_id(found), str(params.get("description") or ""), datetime.now(UTC))
+    created = datetime.now(UTC)
+    record = v2export.served(api, created)
+    deployment = V2Deployment(_new_id(found), str(params.get("description") or ""), created, record)
     found[deployment.id] = deployment
     if stage is not None:
         _point(stage, deployment.id)
@@ -200,6 +222,34 @@ def _update_stage(self: ApiGatewayV2Response) -> TYPE_RESPONSE:
         _point(stage, str(deployment_id))
     stage.updated = datetime.now()  # moto's own stage dates are naive local times
     return _ok(stage.to_json())
+
+
+def _export_api(self: ApiGatewayV2Response) -> TYPE_RESPONSE:
+    """``GET /v2/apis/{id}/exports/{specification}``: the file of what the stage serves, or of the current routes."""
+    parts = _parts(self)
+    api = self.apigatewayv2_backend.get_api(parts[3])  # an unknown API: moto's own 404
+    opts = v2export.Options.parse(unquote(parts[5]), self.querystring)
+    if isinstance(opts, str):
+        return _error(400, "BadRequestException", opts)
+    stage_name = (self.querystring.get("stageName") or [None])[0]
+    # an unknown stage: get_stage's 404 "Invalid stage identifier specified"
+    record = v2export.served(api) if stage_name is None else _served_on(api, api.get_stage(stage_name))
+    body = v2export.render(v2export.document(record, api.api_endpoint, stage_name, opts), opts)
+    return 200, {"status": "200", "Content-Type": "application/octet-stream"}, body
+
+
+def _served_on(api: Api, stage: Stage) -> v2export.Served:
+    """What ``stage`` serves: its deployment's record; the current routes when it auto-deploys (or the
+    deployment has no record); nothing when it has no deployment and no auto-deploy."""
+    if stage.auto_deploy:
+        return v2export.served(api)
+    deployment_id = stage_deployment(stage)
+    if deployment_id is None:
+        return replace(v2export.served(api), routes=())
+    deployment = deployments(api).get(deployment_id)
+    if deployment is None or deployment.served is None:
+        return v2export.served(api)
+    return deployment.served
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
