@@ -142,3 +142,43 @@ def test_rollback_leaves_a_stage_someone_changed_since(sandbox_cli: DemoApi, san
     code, out, _ = run("rollback", str(backup), "--force", "--format", "json")
     assert code == 0 and json.loads(out)["result"] == "ROLLED BACK", out
     assert field_differences(before, stage_now(sandbox, demo.api_id, demo.stage)) == []
+
+
+METHOD_POINTS = ("step:PutMethod", "step:PutIntegration", "step:CreateDeployment", "changed")
+
+
+@pytest.mark.parametrize("point", METHOD_POINTS)
+def test_an_interrupted_method_fix_rolls_back_to_the_backup(
+    sandbox_cli: DemoApi, sandbox: Sandbox, tmp_path: Path, crash_at: Any, point: str
+) -> None:
+    """The root method of the {proxy+} API, interrupted after each call: rollback deletes the method and puts
+    the stage back, whatever was done."""
+    trap = sandbox_cli.trap("PROXY_PARENT_NOT_COVERED")
+    web = trap.url.split("//")[1].split(".")[0]
+    apigw = sandbox.client("apigateway")
+    before = stage_now(sandbox, web, "prod")
+    crash_at(point)
+    with pytest.raises(Crash):
+        run("fix", trap.url, "--apply", "--yes", "--allow-api-changes", "--backup-dir", str(tmp_path))
+    (backup,) = tmp_path.glob("apigw-doctor-backup-*.json")
+    code, out, err = run("rollback", str(backup), "--format", "json")
+    assert code == 0 and json.loads(out)["result"] == "ROLLED BACK", out + err
+    root = next(r for r in apigw.get_resources(restApiId=web, embed=["methods"])["items"] if r["path"] == "/")
+    assert "ANY" not in root.get("resourceMethods", {})
+    assert field_differences(before, stage_now(sandbox, web, "prod")) == []
+
+
+@pytest.mark.parametrize("point", ("step:PutIntegration", "step:CreateDeployment", "changed"))
+def test_an_interrupted_method_fix_finishes_with_one_deployment(
+    sandbox_cli: DemoApi, sandbox: Sandbox, tmp_path: Path, crash_at: Any, point: str
+) -> None:
+    trap = sandbox_cli.trap("PROXY_PARENT_NOT_COVERED")
+    web = trap.url.split("//")[1].split(".")[0]
+    disarm = crash_at(point)
+    with pytest.raises(Crash):
+        run("fix", trap.url, "--apply", "--yes", "--allow-api-changes", "--backup-dir", str(tmp_path))
+    disarm()
+    code, out, err = run("fix", trap.url, "--apply", "--yes", "--allow-api-changes", "--backup-dir", str(tmp_path))
+    assert code == 0, out + err
+    created = doctor_deployments(sandbox, web)
+    assert len(created) == 1 and stage_now(sandbox, web, "prod")["deploymentId"] == created[0]["id"]

@@ -47,6 +47,7 @@ def test_a_new_stage(sandbox_cli: DemoApi, sandbox: Sandbox, tmp_path: Path) -> 
     assert "staging" in {s["stageName"] for s in sandbox.client("apigateway").get_stages(restApiId=demo.api_id)["item"]}
     code, out, err = run("rollback", applied["backup"])
     assert code == 0 and "ROLLED BACK" in out, out + err
+    assert "delete stage 'staging'" in out and "created by the fix, is kept" in out
     assert "staging" not in {
         s["stageName"] for s in sandbox.client("apigateway").get_stages(restApiId=demo.api_id)["item"]
     }

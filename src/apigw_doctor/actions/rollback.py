@@ -265,10 +265,10 @@ class _State:
     def kept(self) -> tuple[str, ...]:
         b = self.backup
         created = b.captured().get("deployment_id")
-        if not created or b.change.get("stage_created"):
+        if not created:
             return ()
         before = b.stage_before or {}
-        if before.get("deploymentId" if self.rest else "DeploymentId") is None:
+        if not b.change.get("stage_created") and before.get("deploymentId" if self.rest else "DeploymentId") is None:
             return (f"deployment {created}, created by the fix, still serves stage {b.stage!r}",)
         if self.rest:
             command = aws(
