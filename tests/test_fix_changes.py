@@ -131,12 +131,18 @@ def test_other_causes_are_not_applied_automatically() -> None:
 
 
 def test_an_unused_deployment_of_an_interrupted_fix_is_reused() -> None:
-    api = rest_api(stages={"prod": ["GET /pets"]})
-    mine = RestDeployment(id="x1", description=describe("NOT_DEPLOYED", "GET /a", "prod", "d-prod"), created="2")
+    from builders import resources
+
+    api = rest_api(stages={"prod": ["GET /pets"]}, working=["GET /pets", "GET /toys"])
+    key = describe("NOT_DEPLOYED", "GET /toys", "prod", "d-prod")
+    mine = RestDeployment(id="x1", description=key, created="2", resources=resources(["GET /pets", "GET /toys"]))
+    stale = RestDeployment(id="x0", description=key, created="3", resources=resources(["GET /pets"]))
+    unknown = RestDeployment(id="x3", description=key, created="4")
     other = RestDeployment(id="x2", description="apigw-doctor: fix NOT_DEPLOYED for GET /a on stage dev (was d-dev)")
-    api = dataclasses.replace(api, deployments=(*api.deployments, mine, other))
-    assert reusable_deployment(api, "prod", "d-prod") == "x1"
-    assert reusable_deployment(api, "prod", "other") is None  # the stage moved on since
+    api = dataclasses.replace(api, deployments=(*api.deployments, mine, stale, unknown, other))
+    outcome = diagnose(Request.from_url("GET", f"{HOST}/prod/toys"), world(api)).outcome
+    assert reusable_deployment(api, "prod", "d-prod", outcome) == "x1"  # x0 lacks the route, x3 is not known
+    assert reusable_deployment(api, "prod", "other", outcome) is None  # the stage moved on since
 
 
 def test_step_cli_renders_flags_and_objects() -> None:

@@ -31,6 +31,7 @@ from typing import Any
 
 from ..diagnosis import Diagnosis
 from ..fix.changes import ChangeSet, Step, reusable_deployment
+from ..gateway import Outcome
 from ..model import World
 from ..sources.live import LiveSource
 from ..sources.snapshot import world_to_dict
@@ -153,7 +154,7 @@ class Applier:
         backup = self.latest = self.back_up(changes, diagnosis, world)
         try:
             self.checkpoint("backed-up")
-            return self._change_and_verify(backup, changes, world)
+            return self._change_and_verify(backup, changes, world, diagnosis.outcome)
         except BaseException as exc:  # an interruption: say where it stopped, in the file, then let it go on
             with contextlib.suppress(Exception):  # the interruption matters more than this note
                 record(self.latest, self.now(), event="interrupted", detail=type(exc).__name__)
@@ -165,7 +166,7 @@ class Applier:
         self.latest = record(backup, self.now(), **entry)
         return self.latest
 
-    def _change_and_verify(self, backup: Backup, changes: ChangeSet, world: World) -> ApplyResult:
+    def _change_and_verify(self, backup: Backup, changes: ChangeSet, world: World, outcome: Outcome) -> ApplyResult:
         backup = self._record(backup, state="changing")
         writer = self.source.writer(APPLY_WRITES)
         captured: dict[str, str] = {}
@@ -174,7 +175,7 @@ class Applier:
         for step in changes.steps:
             reused = None
             if step.operation == "CreateDeployment" and not changes.stage_created and api is not None:
-                reused = reusable_deployment(api, changes.stage, changes.deployment_before)
+                reused = reusable_deployment(api, changes.stage, changes.deployment_before, outcome)
             if reused is not None and step.capture is not None:
                 captured[step.capture[0]] = reused
                 steps.append(

@@ -174,20 +174,44 @@ def reuse_key(stage: str, before: str | None) -> str:
     return f"on stage {stage} (was {before or 'none'})"
 
 
-def reusable_deployment(api: RestApi | HttpApi, stage: str, before: str | None) -> str | None:
-    """A deployment an earlier, interrupted fix created for ``stage`` (still serving ``before``) and never used.
+def reusable_deployment(api: RestApi | HttpApi, stage: str, before: str | None, outcome: Outcome) -> str | None:
+    """A deployment an earlier, interrupted fix created for ``stage`` (still serving ``before``) and never used,
+    whose routes are known and serve the request of ``outcome``.
 
-    Running ``fix --apply`` again then points the stage at it instead of creating a second deployment.
+    Running ``fix --apply`` again then points the stage at it instead of creating a second deployment. One made
+    from an older working copy that lacks the route is not reused (it would never fix the request).
     """
     served = {s.deployment_id for s in api.stages}
     key = reuse_key(stage, before)
     found = [
         d
         for d in api.deployments
-        if d.description.startswith(DESCRIPTION_PREFIX) and d.description.endswith(key) and d.id not in served
+        if d.description.startswith(DESCRIPTION_PREFIX)
+        and d.description.endswith(key)
+        and d.id not in served
+        and _serves(api, d.id, outcome)
     ]
     found.sort(key=lambda d: d.created or "")
     return found[-1].id if found else None
+
+
+def _serves(api: RestApi | HttpApi, deployment_id: str, outcome: Outcome) -> bool:
+    """Whether deployment ``deployment_id`` (its routes known) routes the request of ``outcome``."""
+    from ..diagnosis.lookup import match
+    from ..gateway import Gateway
+
+    segs = outcome.route_segments
+    method = outcome.routed_method or outcome.request.method
+    gw = Gateway(World(apis=(api,)))
+    if isinstance(api, RestApi):
+        rest = api.deployment(deployment_id)
+        if rest is None or rest.resources is None or segs is None:
+            return False
+        return match(api, gw.rest_trie(api, rest.resources, deployment_id), segs, method) is not None
+    http = api.deployment(deployment_id)
+    if http is None or http.routes is None or segs is None:
+        return False
+    return match(api, gw.http_trie(api, http.routes, deployment_id), segs, method) is not None
 
 
 def _change(api: RestApi | HttpApi, kind: str, cause: str, stage: str, summary: str, **rest: object) -> ChangeSet:
