@@ -71,8 +71,10 @@ def test_fix_again_finishes_with_one_deployment(
     created = doctor_deployments(sandbox, demo.api_id)
     assert len(created) == 1, created
     assert stage_now(sandbox, demo.api_id, demo.stage)["deploymentId"] == created[0]["id"]
-    if point == "step:CreateDeployment":
-        assert "reused" in out  # the deployment of the first run, not a second one
+    if point == "step:CreateDeployment":  # finished in the same backup, with the deployment of the first run
+        assert "stopped after 1 of its 2 calls" in out and "made by the interrupted run" in out
+        assert list(tmp_path.glob("apigw-doctor-backup-*.json")) == [backup]
+        assert json.loads(backup.read_text())["state"] == "fixed"
     if point in ("step:UpdateStage", "changed", "verifying"):
         assert "nothing to fix" in out and "an earlier fix stopped" in out and str(backup) in out
 
@@ -182,3 +184,31 @@ def test_an_interrupted_method_fix_finishes_with_one_deployment(
     assert code == 0, out + err
     created = doctor_deployments(sandbox, web)
     assert len(created) == 1 and stage_now(sandbox, web, "prod")["deploymentId"] == created[0]["id"]
+
+
+@pytest.mark.parametrize("point", ("step:PutMethod", "step:PutIntegration"))
+def test_an_interrupted_method_fix_is_finished_call_by_call(
+    sandbox_cli: DemoApi, sandbox: Sandbox, tmp_path: Path, crash_at: Any, point: str
+) -> None:
+    """Stopped right after PutMethod, the API has a method without an integration (AWS would refuse to deploy
+    it): running the fix again finishes the recorded calls from the next one, in the same backup."""
+    trap = sandbox_cli.trap("PROXY_PARENT_NOT_COVERED")
+    web = trap.url.split("//")[1].split(".")[0]
+    disarm = crash_at(point)
+    with pytest.raises(Crash):
+        run("fix", trap.url, "--apply", "--yes", "--allow-api-changes", "--backup-dir", str(tmp_path))
+    (backup,) = tmp_path.glob("apigw-doctor-backup-*.json")
+    disarm()
+    code, out, err = run("fix", trap.url, "--apply", "--yes", "--backup-dir", str(tmp_path), "--format", "json")
+    assert code == 0, out + err
+    applied = json.loads(out)["apply"]
+    assert applied["result"] == "FIXED" and applied["kind"] == "method" and applied["backup"] == str(backup)
+    done = 1 if point == "step:PutMethod" else 2
+    assert [s["detail"] for s in applied["steps"][:done]] == ["made by the interrupted run"] * done
+    assert [s["status"] for s in applied["steps"]] == ["done"] * 4
+    apigw = sandbox.client("apigateway")
+    root = next(r["id"] for r in apigw.get_resources(restApiId=web)["items"] if r["path"] == "/")
+    assert apigw.get_integration(restApiId=web, resourceId=root, httpMethod="ANY")["type"] == "HTTP_PROXY"
+    assert len(doctor_deployments(sandbox, web)) == 1
+    code, out, err = run("rollback", str(backup), "--format", "json")
+    assert code == 0 and json.loads(out)["result"] == "ROLLED BACK", out + err

@@ -55,6 +55,7 @@ APPLY_WRITES = frozenset(
 """Every write operation ``fix --apply`` may send; its clients refuse any other before it is sent."""
 
 Checkpoint = Callable[[str], None]
+EARLIER = "made by the interrupted run"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,23 +157,60 @@ class Applier:
             self.checkpoint("backed-up")
             return self._change_and_verify(backup, changes, world, diagnosis.outcome)
         except BaseException as exc:  # an interruption: say where it stopped, in the file, then let it go on
-            with contextlib.suppress(Exception):  # the interruption matters more than this note
-                record(self.latest, self.now(), event="interrupted", detail=type(exc).__name__)
-            exc.add_note(f"apigw-doctor: backup {backup.path}")
+            self._interrupted(exc, backup)
             raise
+
+    def resume(self, backup: Backup, diagnosis: Diagnosis, world: World) -> ApplyResult:
+        """Finish the change of a fix interrupted part-way (state ``changing``), from its first step not made,
+        in the same backup: the backup keeps the account as it was before the first step."""
+        self.latest = backup
+        try:
+            return self._change_and_verify(
+                backup,
+                backup.changes(),
+                world,
+                diagnosis.outcome,
+                start=backup.steps_done(),
+                captured=backup.captured(),
+            )
+        except BaseException as exc:
+            self._interrupted(exc, backup)
+            raise
+
+    def _interrupted(self, exc: BaseException, backup: Backup) -> None:
+        with contextlib.suppress(Exception):  # the interruption matters more than this note
+            record(self.latest or backup, self.now(), event="interrupted", detail=type(exc).__name__)
+        exc.add_note(f"apigw-doctor: backup {backup.path}")
 
     def _record(self, backup: Backup, **entry: Any) -> Backup:
         """Record a state or journal entry in the backup file; keep the latest version for an interruption."""
         self.latest = record(backup, self.now(), **entry)
         return self.latest
 
-    def _change_and_verify(self, backup: Backup, changes: ChangeSet, world: World, outcome: Outcome) -> ApplyResult:
-        backup = self._record(backup, state="changing")
+    def _change_and_verify(
+        self,
+        backup: Backup,
+        changes: ChangeSet,
+        world: World,
+        outcome: Outcome,
+        start: int = 0,
+        captured: dict[str, str] | None = None,
+    ) -> ApplyResult:
+        backup = self._record(
+            backup, state="changing", event="resumed" if start else None, detail=f"at step {start + 1}"
+        )
         writer = self.source.writer(APPLY_WRITES)
-        captured: dict[str, str] = {}
+        captured = dict(captured or {})
         steps: list[StepResult] = []
         api = world.api(changes.api_id, changes.region)
-        for step in changes.steps:
+        for index, step in enumerate(changes.steps):
+            if index < start:
+                steps.append(StepResult(operation=step.operation, purpose=step.purpose, status="done", detail=EARLIER))
+                continue
+            if start and step.operation == "PutMethod" and self._method_exists(step, changes.region):
+                steps.append(StepResult(operation=step.operation, purpose=step.purpose, status="done", detail=EARLIER))
+                backup = self._record(backup, event=step.operation, detail="done")
+                continue
             reused = None
             if step.operation == "CreateDeployment" and not changes.stage_created and api is not None:
                 reused = reusable_deployment(api, changes.stage, changes.deployment_before, outcome)
@@ -225,6 +263,16 @@ class Applier:
             verification=verification,
             reason=reason,
         )
+
+    def _method_exists(self, step: Step, region: str) -> bool:
+        """A resumed PutMethod whose call went through before the interruption (AWS would answer Conflict)."""
+        args = step.kwargs({})
+        client = self.source.client("apigateway", region)
+        try:
+            client.get_method(restApiId=args["restApiId"], resourceId=args["resourceId"], httpMethod=args["httpMethod"])
+        except client.exceptions.NotFoundException:
+            return False
+        return True
 
     def _call(self, client: Any, step: Step, captured: dict[str, str]) -> str | None:
         """Make one step's call; the error text when AWS refused it."""

@@ -79,6 +79,32 @@ class Backup:
         assert isinstance(value, dict)
         return value
 
+    def steps_done(self) -> int:
+        """How many steps of the change the journal records as made (they run in order)."""
+        operations = [s["operation"] for s in self.change.get("steps", [])]
+        done = 0
+        for entry in self.data.get("journal", []):
+            if (
+                done < len(operations)
+                and entry.get("event") == operations[done]
+                and entry.get("detail")
+                in (
+                    "done",
+                    "reused",
+                )
+            ):
+                done += 1
+        return done
+
+    def changes(self) -> ChangeSet:
+        """The ChangeSet the backup records (to resume it)."""
+        data = dict(self.change)
+        steps = tuple(Step.from_dict(s) for s in data.pop("steps"))
+        data["notes"] = tuple(data.get("notes") or ())
+        if data.get("method_added") is not None:
+            data["method_added"] = tuple(data["method_added"])
+        return ChangeSet(steps=steps, **data)
+
     def captured(self) -> dict[str, str]:
         """Every value captured by the steps that ran (``deployment_id``...)."""
         found: dict[str, str] = {}

@@ -17,7 +17,7 @@ from .common import add_aws_options, add_output_options, add_request_arguments, 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ..actions import ApplyResult, ProbeResult
+    from ..actions import ApplyResult, Backup, ProbeResult
     from ..diagnosis import Diagnosis
     from ..fix import Plan
     from ..fix.changes import ChangeSet, Refusal
@@ -180,6 +180,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if not args.apply and changes is not None and not isinstance(changes, Refusal):
             out.write("\nTo make this change: the same command with --apply (a backup is written first).\n")
         return exit_code(plan)
+    interrupted = _interrupted_here(args, result)
+    if interrupted is not None:  # finish that change first, in its own backup
+        return _apply(args, out, source, plan, interrupted.changes(), result, world, request, color, now, interrupted)
     if changes is None or isinstance(changes, Refusal):
         refusal = changes if isinstance(changes, Refusal) else Refusal(reason="there is no change to apply")
         from ..render.apply import render_refusal
@@ -199,6 +202,7 @@ def _apply(
     request: Request,
     color: bool,
     now: datetime,
+    resume: Backup | None = None,
 ) -> int:
     import sys
 
@@ -212,6 +216,12 @@ def _apply(
 
     if args.format == "text":
         out.write(render_fix(plan, color))
+        if resume is not None:
+            done = resume.steps_done()
+            out.write(
+                f"\nAn earlier fix of this request stopped after {done} of its {len(changes.steps)} calls "
+                f"({resume.path}): it is finished first, from call {done + 1}, with the same backup.\n"
+            )
         out.write("\n" + "\n".join(render_changes(changes, Style(color))) + "\n")
     if not args.yes and not _confirm(out, sys.stdin):
         raise InputError("not applied: not confirmed (pass --yes to apply without asking)", "--apply")
@@ -233,7 +243,7 @@ def _apply(
         auto_rollback=not args.no_rollback,
     )
     try:
-        applied = applier.run(changes, result, world)
+        applied = applier.run(changes, result, world) if resume is None else applier.resume(resume, result, world)
     except KeyboardInterrupt as exc:
         _stopped(exc, "interrupted", out)
         return EXIT_INTERRUPTED
@@ -270,6 +280,23 @@ def _confirm(out: TextIO, stdin: TextIO) -> bool:
     answer = stdin.readline()
     out.write("\n")
     return answer.strip().lower() in ("y", "yes")
+
+
+def _interrupted_here(args: argparse.Namespace, result: Diagnosis) -> Backup | None:
+    """The latest backup of a fix of this same request that stopped part-way through its calls."""
+    from ..actions import unfinished
+
+    api, stage, request = result.outcome.api, result.outcome.stage, result.outcome.request
+    if api is None or stage is None:
+        return None
+    found = [
+        b
+        for b in unfinished(args.backup_dir, api.id, stage.name)
+        if b.state == "changing"
+        and 0 < b.steps_done() < len(b.change.get("steps", []))
+        and b.data.get("request") == {"method": request.method, "url": request.url}
+    ]
+    return found[-1] if found else None
 
 
 def _tell_unfinished(args: argparse.Namespace, result: Diagnosis, out: TextIO) -> None:

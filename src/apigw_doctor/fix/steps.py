@@ -33,6 +33,30 @@ class Step:
     capture: tuple[str, str] | None = None
     """(variable, response key): ``("deployment_id", "id")`` keeps the new deployment's id for later steps."""
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Step:
+        """A step as a backup records it (``service``, ``operation``, ``params`` as boto3 takes them...)."""
+        params: list[tuple[str, Param]] = []
+        raw = data["params"]
+        assert isinstance(raw, dict)
+        for key, value in raw.items():
+            if isinstance(value, list):
+                params.append((key, tuple(tuple((str(k), str(v)) for k, v in item.items()) for item in value)))
+            elif isinstance(value, dict):
+                params.append((key, tuple((str(k), str(v)) for k, v in value.items())))
+            elif isinstance(value, bool):
+                params.append((key, value))
+            else:
+                params.append((key, str(value)))
+        capture = data.get("capture")
+        return cls(
+            service=str(data["service"]),
+            operation=str(data["operation"]),
+            params=tuple(params),
+            purpose=str(data.get("purpose", "")),
+            capture=(str(capture[0]), str(capture[1])) if isinstance(capture, list | tuple) else None,
+        )
+
     def kwargs(self, captured: Mapping[str, str]) -> dict[str, object]:
         """The boto3 keyword arguments, with ``${name}`` replaced by the captured values."""
         return {key: _resolve(value, captured) for key, value in self.params}
