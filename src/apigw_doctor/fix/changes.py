@@ -143,7 +143,7 @@ def _change_set(
         if stage is None:
             return Refusal(reason="the stage the request reaches is not known")
         if isinstance(api, HttpApi):
-            return _http_deploy(api, stage, code, route, o.deployment_id)
+            return _http_deploy(api, stage, code, route)
         if deployment is not None:
             return _repoint(api, stage, code, route, deployment)
         return _redeploy(api, stage, code, route)
@@ -305,7 +305,7 @@ def _repoint(api: RestApi, stage: str, code: str, route: str, deployment: str) -
     )
 
 
-def _http_deploy(api: HttpApi, stage: str, code: str, route: str, served: str | None) -> ChangeSet:
+def _http_deploy(api: HttpApi, stage: str, code: str, route: str) -> ChangeSet:
     before = _before(api, stage)
     description = describe(code, route, stage, before)
     return _change(
