@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -35,8 +35,9 @@ from ..gateway import Outcome
 from ..model import World
 from ..sources.live import LiveSource
 from ..sources.snapshot import world_to_dict
-from .backup import Backup, new_backup, plain, record
+from .backup import Backup, new_backup, record
 from .probe import ProbeResult
+from .reads import method_exists, read_mapping, read_stage
 from .rollback import RollbackResult, rollback
 
 APPLY_WRITES = frozenset(
@@ -127,7 +128,7 @@ class Applier:
     def back_up(self, changes: ChangeSet, diagnosis: Diagnosis, world: World) -> Backup:
         """Write the backup (InputError, and nothing changed, when it cannot be written)."""
         request = diagnosis.outcome.request
-        stage_before = None if changes.stage_created else self._get_stage(changes)
+        stage_before = None if changes.stage_created or changes.kind == "map" else self._get_stage(changes)
         api = world.api(changes.api_id, changes.region)
         keep = World(apis=(api,) if api is not None else (), domains=world.domains, notes=world.notes)
         return new_backup(
@@ -142,13 +143,7 @@ class Applier:
         )
 
     def _get_stage(self, changes: ChangeSet) -> dict[str, Any] | None:
-        if changes.kind == "map":
-            return None
-        if changes.api_kind == "REST":
-            client = self.source.client("apigateway", changes.region)
-            return plain(client.get_stage(restApiId=changes.api_id, stageName=changes.stage))
-        client = self.source.client("apigatewayv2", changes.region)
-        return plain(client.get_stage(ApiId=changes.api_id, StageName=changes.stage))
+        return read_stage(self.source, changes.api_kind, changes.region, changes.api_id, changes.stage)
 
     # -- 2. change, 3. verify, 4. decide --------------------------------------------------------------------
     def run(self, changes: ChangeSet, diagnosis: Diagnosis, world: World) -> ApplyResult:
@@ -207,7 +202,7 @@ class Applier:
             if index < start:
                 steps.append(StepResult(operation=step.operation, purpose=step.purpose, status="done", detail=EARLIER))
                 continue
-            if start and step.operation == "PutMethod" and self._method_exists(step, changes.region):
+            if start and step.operation == "PutMethod" and self._method_exists(step, changes.region):  # made before
                 steps.append(StepResult(operation=step.operation, purpose=step.purpose, status="done", detail=EARLIER))
                 backup = self._record(backup, event=step.operation, detail="done")
                 continue
@@ -266,13 +261,8 @@ class Applier:
 
     def _method_exists(self, step: Step, region: str) -> bool:
         """A resumed PutMethod whose call went through before the interruption (AWS would answer Conflict)."""
-        args = step.kwargs({})
-        client = self.source.client("apigateway", region)
-        try:
-            client.get_method(restApiId=args["restApiId"], resourceId=args["resourceId"], httpMethod=args["httpMethod"])
-        except client.exceptions.NotFoundException:
-            return False
-        return True
+        args = {k: str(v) for k, v in step.kwargs({}).items()}
+        return method_exists(self.source, region, args["restApiId"], args["resourceId"], args["httpMethod"])
 
     def _call(self, client: Any, step: Step, captured: dict[str, str]) -> str | None:
         """Make one step's call; the error text when AWS refused it."""
@@ -299,7 +289,7 @@ class Applier:
         if changes.kind == "map":
             stage_ok, stage_detail = self._mapping_made(changes)
         else:
-            now = self._get_stage(replace(changes, kind="redeploy"))
+            now = self._get_stage(changes)
             served = (now or {}).get("deploymentId" if changes.api_kind == "REST" else "DeploymentId")
             if changes.api_kind == "HTTP" and changes.stage_created:
                 stage_ok, stage_detail = now is not None, f"stage {changes.stage!r} exists"
@@ -326,18 +316,8 @@ class Applier:
     def _mapping_made(self, changes: ChangeSet) -> tuple[bool, str]:
         domain, base_path = changes.domain or "", changes.base_path or ""
         where = f"{domain}/{base_path or '(none)'}"
-        if changes.api_kind == "HTTP":
-            client = self.source.client("apigatewayv2", changes.region)
-            items = client.get_api_mappings(DomainName=domain).get("Items", [])
-            found = next((m for m in items if m.get("ApiMappingKey", "") == base_path), None)
-            target = (found.get("ApiId"), found.get("Stage")) if found else None
-        else:
-            v1 = self.source.client("apigateway", changes.region)
-            try:
-                got = v1.get_base_path_mapping(domainName=domain, basePath=base_path or "(none)")
-                target = (got.get("restApiId"), got.get("stage"))
-            except v1.exceptions.NotFoundException:
-                target = None
+        found = read_mapping(self.source, changes.api_kind, changes.region, domain, base_path)
+        target = (found.api_id, found.stage) if found is not None else None
         if target == (changes.api_id, changes.stage):
             return True, f"{where} maps to {changes.api_id}/{changes.stage}"
         return False, f"{where} is not mapped to {changes.api_id}/{changes.stage} (found: {target})"

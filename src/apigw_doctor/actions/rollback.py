@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from ..diagnosis.commands import aws
 from ..sources.live import LiveSource
 from ..sources.live.session import Clients
-from .backup import JSON, Backup, plain, record
+from .backup import JSON, Backup, record
+from .reads import FoundMapping, method_exists, read_mapping, read_stage
 
 ROLLBACK_WRITES = frozenset({"UpdateStage", "DeleteStage", "DeleteMethod", "DeleteBasePathMapping", "DeleteApiMapping"})
 IGNORED_FIELDS = frozenset({"lastUpdatedDate", "LastUpdatedDate"})
@@ -101,12 +101,7 @@ class _State:
     # -- the stage ------------------------------------------------------------------------------------------
     def get_stage(self) -> JSON | None:
         b = self.backup
-        try:
-            if self.rest:
-                return plain(self.read.get_stage(restApiId=b.api_id, stageName=b.stage))
-            return plain(self.read.get_stage(ApiId=b.api_id, StageName=b.stage))
-        except self.read.exceptions.NotFoundException:
-            return None
+        return read_stage(self.source, b.api_kind, b.region, b.api_id, b.stage)
 
     def stage(self) -> None:
         b = self.backup
@@ -183,9 +178,7 @@ class _State:
             return
         rid, path, http_method = added
         b = self.backup
-        try:
-            self.read.get_method(restApiId=b.api_id, resourceId=rid, httpMethod=http_method)
-        except self.read.exceptions.NotFoundException:
+        if not method_exists(self.source, b.region, b.api_id, rid, http_method):
             return  # never added (the fix stopped before), or already removed
         self._call(
             "DeleteMethod",
@@ -193,37 +186,29 @@ class _State:
             lambda: self.write.delete_method(restApiId=b.api_id, resourceId=rid, httpMethod=http_method),
         )
 
-    def _mapping(self) -> tuple[str, str, dict[str, Any] | None]:
-        """(domain, base path as AWS names it, the mapping the fix made as it is now, or None)."""
+    def _mapping(self) -> tuple[str, FoundMapping | None]:
+        """(the domain, the mapping at the fix's base path as it is now, or None)."""
         change = self.backup.change
-        domain, base_path = str(change["domain"]), str(change.get("base_path") or "")
-        region = self.backup.region
-        if change.get("api_kind") == "HTTP":
-            items = self.source.client("apigatewayv2", region).get_api_mappings(DomainName=domain).get("Items", [])
-            found = next((m for m in items if m.get("ApiMappingKey", "") == base_path), None)
-            return domain, base_path, found
-        v1 = self.source.client("apigateway", region)
-        key = base_path or "(none)"
-        try:
-            return domain, key, dict(v1.get_base_path_mapping(domainName=domain, basePath=key))
-        except v1.exceptions.NotFoundException:
-            return domain, key, None
+        domain = str(change["domain"])
+        kind = str(change.get("api_kind"))
+        return domain, read_mapping(self.source, kind, self.backup.region, domain, str(change.get("base_path") or ""))
 
     def mapping(self) -> None:
         change = self.backup.change
         if change.get("kind") != "map":
             return
         api_id, stage, region = str(change["api_id"]), str(change["stage"]), self.backup.region
-        domain, key, found = self._mapping()
+        domain, found = self._mapping()
         if found is None:
             return  # never made (the fix stopped before), or already deleted
-        target = (found.get("ApiId") or found.get("restApiId"), found.get("Stage") or found.get("stage"))
-        if target != (api_id, stage):
-            self.differences.append(f"{domain}/{key} now maps to {target[0]}/{target[1]}, not what the fix made")
+        if (found.api_id, found.stage) != (api_id, stage):
+            self.differences.append(
+                f"{domain}/{found.key} now maps to {found.api_id}/{found.stage}, not what the fix made"
+            )
             return
-        detail = f"delete the mapping {domain}/{key} -> {api_id}/{stage}, which the fix created"
-        if change.get("api_kind") == "HTTP":
-            mapping_id = str(found["ApiMappingId"])
+        detail = f"delete the mapping {domain}/{found.key} -> {api_id}/{stage}, which the fix created"
+        key, mapping_id = found.key, found.mapping_id
+        if mapping_id is not None:
             self._call(
                 "DeleteApiMapping",
                 detail,
@@ -241,8 +226,8 @@ class _State:
             )
 
     def mapping_left(self) -> list[str]:
-        domain, key, found = self._mapping()
-        return [] if found is None else [f"the mapping {domain}/{key} still exists"]
+        domain, found = self._mapping()
+        return [] if found is None else [f"the mapping {domain}/{found.key} still exists"]
 
     # -- verification -----------------------------------------------------------------------------------------
     def compare(self) -> list[str]:
